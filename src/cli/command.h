@@ -1,0 +1,30 @@
+#pragma once
+// How subcommands plug into the `bitgoeul` executable: each module's commands file registers its subcommands on
+// the CLI11 app and sets, from the subcommand's callback, the action to run. main() runs it and turns a failed
+// Status into a message on stderr and a non-zero exit code; exceptions never escape a command.
+
+#include <functional>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+
+#include "core/error.h"
+
+namespace bitgoeul::cli {
+
+using Action = std::function<Status()>;
+
+class CommandRegistry {
+ public:
+  // Runs `action` if CLI11 selects `command`. Options bound to the command are parsed before the action runs.
+  void on_run(CLI::App* command, Action action);
+  Status run_selected() const;
+  bool has_selection() const { return static_cast<bool>(selected_); }
+
+ private:
+  Action selected_;
+};
+
+void add_road_commands(CLI::App& app, CommandRegistry& registry);
+
+}  // namespace bitgoeul::cli
