@@ -28,7 +28,9 @@ void add_info(CLI::App& road, CommandRegistry& registry) {
 void add_road_commands(CLI::App& app, CommandRegistry& registry) {
   auto* road = app.add_subcommand("road", "Road network: import OpenStreetMap, route, travel-time matrices");
   road->require_subcommand(1);
+  add_road_import_command(*road, registry);
   add_info(*road, registry);
+  add_road_routing_commands(*road, registry);
 }
 
 }  // namespace bitgoeul::cli
