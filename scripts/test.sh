@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds with warnings as errors, runs every test; then runs the unit tests again under
+# AddressSanitizer + UndefinedBehaviorSanitizer (clang 14) and each fuzz target for a short time.
+#   FUZZ_SECONDS=N  how long each fuzz target runs (default 30)
+set -euo pipefail
+shopt -s nullglob
+root="$(cd "$(dirname "$0")/.." && pwd)"
+jobs="$(nproc)"
+fuzz_seconds="${FUZZ_SECONDS:-30}"
+
+"$root/scripts/install_deps.sh"
+
+echo "== release build (g++, -Werror) and all tests"
+BUILD_DIR="$root/build/release" "$root/scripts/build.sh" -DBITGOEUL_WERROR=ON
+ctest --test-dir "$root/build/release" --output-on-failure -j "$jobs"
+
+echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (clang 14)"
+CXX=clang++-14 BUILD_DIR="$root/build/asan" "$root/scripts/build.sh" -DCMAKE_BUILD_TYPE=Debug \
+  -DBITGOEUL_WERROR=ON -DBITGOEUL_SANITIZE=ON -DBITGOEUL_BENCH=OFF
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir "$root/build/asan" --output-on-failure -j "$jobs" -L unit
+
+echo "== fuzz targets, ${fuzz_seconds}s each (libFuzzer)"
+fuzz_targets=""
+for corpus in "$root"/tests/fuzz/*/; do fuzz_targets+="$(basename "$corpus")_fuzz "; done
+CXX=clang++-14 BUILD_DIR="$root/build/fuzz" BUILD_TARGETS="$fuzz_targets" "$root/scripts/build.sh" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DBITGOEUL_FUZZ=ON -DBITGOEUL_BENCH=OFF
+for corpus in "$root"/tests/fuzz/*/; do
+  name="$(basename "$corpus")"
+  target="$(find "$root/build/fuzz" -type f -name "${name}_fuzz" -perm -u+x | head -n 1)"
+  [ -n "$target" ] || { echo "no fuzz executable for tests/fuzz/$name" >&2; exit 1; }
+  work="$(mktemp -d)"
+  cp "$corpus"/* "$work"/
+  "$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 "$work" 2>&1 | tail -n 3
+  rm -rf "$work"
+done
+echo "all tests passed"
