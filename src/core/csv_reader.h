@@ -1,0 +1,53 @@
+#pragma once
+// Streaming CSV (RFC 4180: quoted fields, doubled quotes, CRLF, a UTF-8 byte-order mark) with a header row, for
+// every table the project reads: trip records, traces, point lists. Each record knows its line number so that
+// errors can say "trips.csv:1234: column 'pickup_latitude': 'abc' is not a number".
+
+#include <cstdint>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/error.h"
+
+namespace bitgoeul {
+
+class CsvReader {
+ public:
+  // Opens `path` and reads its header row. Errors: missing file, empty file, duplicate column names.
+  static Result<CsvReader> open(const std::string& path);
+
+  // Index of a header column, or an error naming the file and the column (and the columns it has).
+  Result<size_t> column(std::string_view name) const;
+  bool has_column(std::string_view name) const { return index_.count(std::string(name)) > 0; }
+  const std::vector<std::string>& header() const { return header_; }
+
+  // Reads the next record into `fields`; false at the end of the file. A malformed record (unterminated quote,
+  // wrong number of fields) returns an error naming its line; reading may continue after it.
+  Result<bool> next(std::vector<std::string>& fields);
+  // The line on which the last record returned by next() starts (1-based; the header is line 1).
+  uint64_t line() const { return record_line_; }
+  const std::string& path() const { return path_; }
+
+  // "path:line: " prefix for messages about the current record.
+  std::string where() const;
+
+ private:
+  bool read_record(std::vector<std::string>& fields, bool& unterminated);
+
+  std::string path_;
+  std::unique_ptr<std::ifstream> in_;
+  std::vector<std::string> header_;
+  std::unordered_map<std::string, size_t> index_;
+  uint64_t next_line_ = 1;
+  uint64_t record_line_ = 0;
+};
+
+// Field conversions with messages naming the place and column.
+Result<double> parse_csv_double(const CsvReader& reader, std::string_view column, const std::string& text);
+Result<int64_t> parse_csv_int(const CsvReader& reader, std::string_view column, const std::string& text);
+
+}  // namespace bitgoeul

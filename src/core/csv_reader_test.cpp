@@ -1,0 +1,65 @@
+#include "core/csv_reader.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+namespace bitgoeul {
+namespace {
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / ("bitgoeul_csv_test_" + name);
+  std::ofstream(path, std::ios::binary) << text;
+  return path.string();
+}
+
+TEST(CsvReader, ReadsQuotedFieldsAndTracksLines) {
+  const std::string path =
+      write_temp("quoted.csv", "\xEF\xBB\xBFid,name,x\r\n1,\"Jamsil, Songpa\",2.5\r\n\n2,\"say \"\"hi\"\"\nthere\",3\n3,c,4");
+  auto reader = CsvReader::open(path);
+  ASSERT_TRUE(reader.is_ok()) << reader.status().to_string();
+  EXPECT_EQ(reader->column("id").value(), 0u);
+  std::vector<std::string> fields;
+  ASSERT_TRUE(reader->next(fields).value());
+  EXPECT_EQ(fields, (std::vector<std::string>{"1", "Jamsil, Songpa", "2.5"}));
+  EXPECT_EQ(reader->line(), 2u);
+  ASSERT_TRUE(reader->next(fields).value());
+  EXPECT_EQ(fields[1], "say \"hi\"\nthere");
+  EXPECT_EQ(reader->line(), 4u);
+  ASSERT_TRUE(reader->next(fields).value());
+  EXPECT_EQ(reader->line(), 6u);
+  EXPECT_EQ(parse_csv_double(*reader, "x", fields[2]).value(), 4.0);
+  EXPECT_FALSE(reader->next(fields).value());
+}
+
+TEST(CsvReader, ErrorsNameFileLineAndColumn) {
+  const std::string path = write_temp("bad.csv", "a,b\n1,2\n1\n1,x\n\"open,2\n");
+  auto reader = CsvReader::open(path);
+  ASSERT_TRUE(reader.is_ok());
+  std::vector<std::string> fields;
+  ASSERT_TRUE(reader->next(fields).value());
+  auto short_row = reader->next(fields);
+  ASSERT_FALSE(short_row.is_ok());
+  EXPECT_EQ(short_row.status().message(), path + ":3: 1 fields, the header has 2");
+  ASSERT_TRUE(reader->next(fields).value());
+  auto not_number = parse_csv_double(*reader, "b", fields[1]);
+  EXPECT_EQ(not_number.status().message(), path + ":4: column 'b': 'x' is not a number");
+  EXPECT_FALSE(parse_csv_int(*reader, "b", "1.5").is_ok());
+  EXPECT_FALSE(parse_csv_double(*reader, "b", "nan").is_ok());
+  EXPECT_FALSE(parse_csv_double(*reader, "b", "").is_ok());
+  auto unterminated = reader->next(fields);
+  EXPECT_NE(unterminated.status().message().find(":5: unterminated"), std::string::npos);
+  auto missing = reader->column("c");
+  EXPECT_NE(missing.status().message().find("no column 'c' (the header has: a, b)"), std::string::npos);
+}
+
+TEST(CsvReader, EmptyMissingAndDuplicateHeaders) {
+  EXPECT_EQ(CsvReader::open("/nonexistent.csv").status().code(), ErrorCode::kNotFound);
+  EXPECT_NE(CsvReader::open(write_temp("empty.csv", "")).status().message().find("empty file"), std::string::npos);
+  EXPECT_NE(CsvReader::open(write_temp("dup.csv", "a,a\n")).status().message().find("column 'a' appears twice"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace bitgoeul
