@@ -2,6 +2,7 @@
 // The event queue of the discrete-event simulators: events in time order, ties broken by the order in which they
 // were scheduled, so a run is deterministic whatever the heap does internally.
 
+#include <cstddef>
 #include <cstdint>
 #include <queue>
 #include <vector>
