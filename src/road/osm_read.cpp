@@ -33,6 +33,10 @@ namespace {
 
 constexpr double kNoCoordinate = std::numeric_limits<double>::quiet_NaN();
 
+bool is_one_of(std::string_view value, std::initializer_list<std::string_view> options) {
+  return std::find(options.begin(), options.end(), value) != options.end();
+}
+
 // Collects the elements; counts what it skips. Runs on the thread that drains the libosmium Reader.
 class Collector : public osmium::handler::Handler {
  public:
@@ -100,9 +104,10 @@ class Collector : public osmium::handler::Handler {
     OsmRestriction restriction;
     restriction.id = relation.id();
     restriction.value = value;
-    if (restriction.value.rfind("no_", 0) == 0) {
+    if (is_one_of(restriction.value,
+                  {"no_left_turn", "no_right_turn", "no_straight_on", "no_u_turn", "no_entry", "no_exit"})) {
       restriction.kind = RestrictionKind::kNo;
-    } else if (restriction.value.rfind("only_", 0) == 0) {
+    } else if (is_one_of(restriction.value, {"only_left_turn", "only_right_turn", "only_straight_on", "only_u_turn"})) {
       restriction.kind = RestrictionKind::kOnly;
     } else {
       ++report_.restrictions_skipped["unknown restriction value"];

@@ -31,6 +31,8 @@ constexpr std::array<double, static_cast<size_t>(RoadClass::kCount)> kDefaultSpe
 constexpr double kKmhPerMph = 1.609344;
 constexpr double kKmhPerKnot = 1.852;
 
+constexpr double kNoLimit = 0.0;  // a zone without a general limit: no number to drive at
+
 // Implicit limits "CC:context" (https://wiki.openstreetmap.org/wiki/Key:maxspeed, implicit speed limits).
 struct ZoneSpeed {
   std::string_view country;  // ISO 3166-1 alpha-2, or "" for any country not listed
@@ -39,7 +41,7 @@ struct ZoneSpeed {
 };
 constexpr ZoneSpeed kZoneSpeeds[] = {
     {"KR", "urban", 50.0},      {"KR", "rural", 80.0},      {"KR", "motorway", 100.0},  {"KR", "trunk", 80.0},
-    {"KR", "school", 30.0},     {"DE", "urban", 50.0},      {"DE", "rural", 100.0},     {"AT", "urban", 50.0},
+    {"KR", "school", 30.0},     {"DE", "motorway", kNoLimit}, {"DE", "urban", 50.0},      {"DE", "rural", 100.0},     {"AT", "urban", 50.0},
     {"AT", "rural", 100.0},     {"AT", "motorway", 130.0},  {"AT", "trunk", 100.0},     {"CH", "urban", 50.0},
     {"CH", "rural", 80.0},      {"CH", "motorway", 120.0},  {"CH", "trunk", 100.0},     {"FR", "urban", 50.0},
     {"FR", "rural", 80.0},      {"FR", "motorway", 130.0},  {"FR", "trunk", 110.0},     {"IT", "urban", 50.0},
@@ -87,7 +89,7 @@ std::optional<double> zone_number(std::string_view context) {
 std::optional<double> zone_speed(std::string_view country, std::string_view context) {
   if (auto number = zone_number(context)) return number;
   for (const ZoneSpeed& zone : kZoneSpeeds) {
-    if (zone.country == country && zone.context == context) return zone.kmh;
+    if (zone.country == country && zone.context == context) return plausible(zone.kmh);
   }
   for (const ZoneSpeed& zone : kZoneSpeeds) {
     if (zone.country.empty() && zone.context == context) return zone.kmh;
