@@ -1,0 +1,27 @@
+#pragma once
+// Readers for Alibaba's "openb" GPU-sharing trace (clusterdata, cluster-trace-gpu-v2023; Weng et al., "Beware of
+// Fragmentation", USENIX ATC 2023).
+//
+// Node list (sn,cpu_milli,memory_mib,gpu,model): every node with GPUs becomes a node of a device type named after
+// its model, shareable in thousandths (resource "nvidia.com/gpu"); nodes without GPUs are skipped. The trace has
+// no topology, so all nodes share one rack.
+//
+// Pod list (name,...,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time): each pod
+// with GPUs becomes a job submitted at creation_time that runs deletion_time - scheduled_time seconds (the
+// observed lifetime; deletion_time - creation_time when it never ran); gpu_milli < 1000 with num_gpu = 1 is a
+// fractional share; gpu_spec ("V100M16|V100M32") restricts the device types. The trace names no users, so each
+// pod's QoS class (LS, BE, Burstable, ...) serves as its tenant. CPU-only pods are counted in skipped_rows.
+
+#include <string>
+
+#include "core/error.h"
+#include "npu/cluster.h"
+#include "npu/job.h"
+#include "npu/tenant_lookup.h"
+
+namespace bitgoeul::npu {
+
+Result<Cluster> read_openb_nodes(const std::string& path);
+Result<Workload> read_openb_pods(const std::string& path, const Cluster& cluster, TenantLookup& tenants);
+
+}  // namespace bitgoeul::npu

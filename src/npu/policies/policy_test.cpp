@@ -1,0 +1,134 @@
+// Each policy on a small handwritten trace with the exact expected schedule.
+
+#include <gtest/gtest.h>
+
+#include "npu/testing.h"
+
+namespace bitgoeul::npu {
+namespace {
+
+using testing::make_scenario;
+using testing::run;
+using testing::starts;
+using Starts = std::vector<std::pair<std::string, int64_t>>;
+
+std::string one_node(int devices, const std::string& sharing = "whole") {
+  return fmt::format(R"(
+[[device_types]]
+name = "G"
+resource = "nvidia.com/gpu"
+sharing = "{}"
+[[nodes]]
+name = "n"
+device_type = "G"
+devices = {}
+)",
+                     sharing, devices);
+}
+
+// 4 devices. j2 needs all of them and blocks the queue behind it.
+//   job  submit  devices  duration=limit
+//   j1   0       2        100
+//   j2   10      4        50
+//   j3   20      1        30     fits in the hole before j2's reservation at 100
+//   j4   30      1        100    would end at 130 > 100: may not backfill
+constexpr const char* kHeadOfLine =
+    "name,tenant,submit_s,duration_s,time_limit_s,devices\n"
+    "j1,t,0,100,100,2\n"
+    "j2,t,10,50,50,4\n"
+    "j3,t,20,30,30,1\n"
+    "j4,t,30,100,100,1\n";
+
+TEST(Fifo, HeadOfLineBlocks) {
+  const auto scenario = make_scenario(one_node(4), "", kHeadOfLine);
+  EXPECT_EQ(starts(scenario, run(scenario, "fifo")), (Starts{{"j1", 0}, {"j2", 100}, {"j3", 150}, {"j4", 150}}));
+}
+
+TEST(EasyBackfill, ShortJobFillsTheHoleWithoutDelayingTheHead) {
+  const auto scenario = make_scenario(one_node(4), "", kHeadOfLine);
+  EXPECT_EQ(starts(scenario, run(scenario, "easy")), (Starts{{"j1", 0}, {"j2", 100}, {"j3", 20}, {"j4", 150}}));
+}
+
+TEST(EasyBackfill, JobAvoidingReservedDevicesMayRunPastTheShadowTime) {
+  // 6 devices. j1 holds 0..3 until 100; j2 needs 5 and is reserved devices 0..4 at 100 (first-fit on the
+  // state after j1 ends). j3 runs 500 s, far past 100, but device 5 is not reserved: it starts at once.
+  const auto scenario = make_scenario(one_node(6), "",
+                                      "name,tenant,submit_s,duration_s,time_limit_s,devices\n"
+                                      "j1,t,0,100,100,4\n"
+                                      "j2,t,10,50,50,5\n"
+                                      "j3,t,20,500,500,1\n");
+  EXPECT_EQ(starts(scenario, run(scenario, "easy")), (Starts{{"j1", 0}, {"j2", 100}, {"j3", 20}}));
+  EXPECT_EQ(starts(scenario, run(scenario, "fifo")), (Starts{{"j1", 0}, {"j2", 100}, {"j3", 100}}));
+}
+
+TEST(Multifactor, FairShareLetsTheIdleTenantGoFirst) {
+  // 2 devices. Tenant A has used the cluster; at 100, b1 (tenant B, no usage) outranks a2 although a2 came first.
+  const auto scenario = make_scenario(one_node(2), "",
+                                      "name,tenant,submit_s,duration_s,time_limit_s,devices\n"
+                                      "a1,A,0,100,100,2\n"
+                                      "a2,A,10,100,100,2\n"
+                                      "b1,B,20,100,100,2\n");
+  EXPECT_EQ(starts(scenario, run(scenario, "multifactor")), (Starts{{"a1", 0}, {"a2", 200}, {"b1", 100}}));
+  EXPECT_EQ(starts(scenario, run(scenario, "easy")), (Starts{{"a1", 0}, {"a2", 100}, {"b1", 200}}));
+}
+
+TEST(Drf, ProgressiveFillingAlternatesTenants) {
+  // 4 devices, all jobs at 0 for 100 s on one device. A submitted four jobs first; DRF gives B half.
+  const auto scenario = make_scenario(one_node(4), "",
+                                      "name,tenant,submit_s,duration_s,devices\n"
+                                      "a1,A,0,100,1\na2,A,0,100,1\na3,A,0,100,1\na4,A,0,100,1\n"
+                                      "b1,B,0,100,1\nb2,B,0,100,1\n");
+  EXPECT_EQ(starts(scenario, run(scenario, "drf")),
+            (Starts{{"a1", 0}, {"a2", 0}, {"a3", 100}, {"a4", 100}, {"b1", 0}, {"b2", 0}}));
+  EXPECT_EQ(starts(scenario, run(scenario, "fifo")),
+            (Starts{{"a1", 0}, {"a2", 0}, {"a3", 0}, {"a4", 0}, {"b1", 100}, {"b2", 100}}));
+}
+
+TEST(Srtf, ShortJobPreemptsLongOneWhichPaysItsCheckpoint) {
+  // 1 device. long: 1000 s, preemptible, 10 s restore. short arrives at 100 with 50 s expected: long has 900 s
+  // left, so it is preempted; it restarts at 150, restores for 10 s and runs its last 900 s: ends at 1060.
+  const auto scenario = make_scenario(one_node(1), "",
+                                      "name,tenant,submit_s,duration_s,time_limit_s,devices,preemptible,checkpoint_s\n"
+                                      "long,t,0,1000,1000,1,true,10\n"
+                                      "short,t,100,50,50,1,false,0\n");
+  const SimulationResult result = run(scenario, "srtf");
+  EXPECT_EQ(starts(scenario, result), (Starts{{"long", 0}, {"short", 100}}));
+  EXPECT_EQ(result.jobs[0].end_s, 1060);
+  EXPECT_EQ(result.jobs[0].preemptions, 1u);
+  EXPECT_EQ(result.jobs[1].end_s, 150);
+  EXPECT_EQ(result.jobs[0].waited_s, 50);
+}
+
+TEST(Srtf, NonPreemptibleJobsAreNotPreempted) {
+  const auto scenario = make_scenario(one_node(1), "",
+                                      "name,tenant,submit_s,duration_s,time_limit_s,devices,preemptible\n"
+                                      "long,t,0,1000,1000,1,false\n"
+                                      "mid,t,10,500,500,1,false\n"
+                                      "short,t,100,50,50,1,false\n");
+  // Shortest first once the device frees up: short (50) before mid (500).
+  EXPECT_EQ(starts(scenario, run(scenario, "srtf")), (Starts{{"long", 0}, {"mid", 1050}, {"short", 1000}}));
+}
+
+TEST(Tiresias, JobDemotedPastThresholdYieldsToNewJob) {
+  // 1 device, one threshold at 100 device-seconds. j1 crosses it at 100 and drops to queue 1; j2 (queue 0)
+  // preempts it and runs 100 s; j1 resumes at 200 with 400 s left (no checkpoint cost): ends at 600.
+  const auto scenario = make_scenario(one_node(1), "",
+                                      "name,tenant,submit_s,duration_s,devices,preemptible\n"
+                                      "j1,t,0,500,1,true\n"
+                                      "j2,t,50,100,1,true\n");
+  PolicyOptions options;
+  options.tiresias_thresholds_device_s = {100.0};
+  const SimulationResult result = run(scenario, "tiresias", "first-fit", options);
+  EXPECT_EQ(starts(scenario, result), (Starts{{"j1", 0}, {"j2", 100}}));
+  EXPECT_EQ(result.jobs[1].end_s, 200);
+  EXPECT_EQ(result.jobs[0].end_s, 600);
+  EXPECT_EQ(result.jobs[0].preemptions, 1u);
+}
+
+TEST(Policies, UnknownNameIsAnError) {
+  EXPECT_EQ(make_policy("lottery", {}).status().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(make_placement("random").status().code(), ErrorCode::kInvalidInput);
+}
+
+}  // namespace
+}  // namespace bitgoeul::npu

@@ -1,0 +1,264 @@
+// The simulator: accounting rules (time limits, speeds, partitions, quotas, vouchers) as exact scenarios, then
+// every policy × placement on random traces with every invariant checked after every event, and determinism.
+
+#include "npu/simulator.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "npu/random.h"
+#include "npu/testing.h"
+
+namespace bitgoeul::npu {
+namespace {
+
+using testing::make_scenario;
+using testing::run;
+using testing::starts;
+using Starts = std::vector<std::pair<std::string, int64_t>>;
+
+constexpr const char* kMixedCluster = R"(
+[[device_types]]
+name = "RNGD"
+resource = "furiosa.ai/rngd"
+processing_elements = 8
+  [[device_types.partitions]]
+  processing_elements = 2
+  resource = "furiosa.ai/rngd-2core.12gb"
+  [[device_types.partitions]]
+  processing_elements = 4
+  resource = "furiosa.ai/rngd-4core.24gb"
+[[device_types]]
+name = "H100"
+resource = "nvidia.com/gpu"
+billing_weight = 2.0
+[[nodes]]
+name = "r"
+device_type = "RNGD"
+devices = 2
+rack = "A"
+[[nodes]]
+name = "h"
+device_type = "H100"
+devices = 2
+rack = "B"
+)";
+
+TEST(Simulator, TimeLimitKillsTheJob) {
+  const auto scenario = make_scenario(kMixedCluster, "",
+                                      "name,tenant,submit_s,duration_s,time_limit_s,devices,types\n"
+                                      "over,t,0,100,60,1,H100\n");
+  const SimulationResult result = run(scenario, "fifo");
+  EXPECT_EQ(result.jobs[0].end_s, 60);
+  EXPECT_EQ(result.jobs[0].outcome, JobOutcome::kTimedOut);
+}
+
+TEST(Simulator, FasterTypePreferredAndRunsFaster) {
+  // Both jobs accept both types; H100 is 2.5× faster. The first takes the two H100s, the second the RNGDs.
+  const auto scenario = make_scenario(kMixedCluster, "",
+                                      "name,tenant,submit_s,duration_s,devices,types\n"
+                                      "a,t,0,100,2,RNGD:1|H100:2.5\n"
+                                      "b,t,0,100,2,RNGD:1|H100:2.5\n");
+  const SimulationResult result = run(scenario, "fifo");
+  EXPECT_EQ(result.jobs[0].allocation.type, 1u);
+  EXPECT_EQ(result.jobs[0].end_s, 40);
+  EXPECT_EQ(result.jobs[1].allocation.type, 0u);
+  EXPECT_EQ(result.jobs[1].end_s, 100);
+}
+
+TEST(Simulator, PartitionsRoundSharesUp) {
+  // 300 milli becomes a 4-PE partition (500): two per card, four on the two cards; the fifth waits.
+  std::string csv = "name,tenant,submit_s,duration_s,devices,share_milli,types\n";
+  for (int i = 1; i <= 5; ++i) csv += fmt::format("s{},t,0,100,1,300,RNGD\n", i);
+  const auto scenario = make_scenario(kMixedCluster, "", csv);
+  const SimulationResult result = run(scenario, "fifo");
+  EXPECT_EQ(starts(scenario, result), (Starts{{"s1", 0}, {"s2", 0}, {"s3", 0}, {"s4", 0}, {"s5", 100}}));
+  EXPECT_EQ(result.jobs[0].allocation.milli_per_device, 500u);
+}
+
+constexpr const char* kTwoProgrammes = R"(
+[[tenants]]
+name = "A"
+kind = "programme"
+guaranteed = { H100 = 1 }
+[[tenants]]
+name = "B"
+kind = "programme"
+guaranteed = { H100 = 1 }
+maximum = { RNGD = 1 }
+)";
+
+TEST(Simulator, GuaranteesAreLentOnlyToPreemptibleWork) {
+  // A and B are each guaranteed one of the two H100s. A's non-preemptible a2 would borrow B's guarantee: it
+  // waits until a1 ends. A's preemptible a3 may borrow. B's maximum of one RNGD holds b2 back until b1 ends.
+  const auto scenario = make_scenario(kMixedCluster, kTwoProgrammes,
+                                      "name,tenant,submit_s,duration_s,devices,types,preemptible\n"
+                                      "a1,A,0,100,1,H100,false\n"
+                                      "a2,A,0,100,1,H100,false\n"
+                                      "b1,B,0,50,1,RNGD,false\n"
+                                      "b2,B,0,50,1,RNGD,false\n"
+                                      "a3,A,200,100,1,H100,true\n"
+                                      "a4,A,200,100,1,H100,false\n");
+  const SimulationResult result = run(scenario, "fifo");
+  EXPECT_EQ(starts(scenario, result),
+            (Starts{{"a1", 0}, {"a2", 100}, {"b1", 0}, {"b2", 50}, {"a3", 200}, {"a4", 200}}));
+}
+
+TEST(Simulator, VouchersAreNeverOverdrawn) {
+  // One device-hour on the voucher, H100 billed at 2.0: a 900 s job reserves 0.5 h (its limit) and burns 0.5 h;
+  // the second job's reservation (0.5 h) fits only after the first has released its own; the third never fits.
+  const auto scenario = make_scenario(kMixedCluster, R"(
+[[tenants]]
+name = "v"
+kind = "programme"
+voucher_device_hours = 1.0
+)",
+                                      "name,tenant,submit_s,duration_s,time_limit_s,devices,types\n"
+                                      "v1,v,0,900,900,1,H100\n"
+                                      "v2,v,0,900,900,1,H100\n"
+                                      "v3,v,0,900,900,1,H100\n");
+  const SimulationResult result = run(scenario, "fifo");
+  EXPECT_EQ(starts(scenario, result), (Starts{{"v1", 0}, {"v2", 0}, {"v3", -1}}));
+  EXPECT_EQ(result.jobs[2].outcome, JobOutcome::kNeverStarted);
+  const Metrics metrics = compute_metrics(scenario.cluster, scenario.tenants, scenario.workload, result, "fifo",
+                                          "first-fit");
+  ASSERT_EQ(metrics.tenants.size(), 1u);
+  EXPECT_DOUBLE_EQ(metrics.tenants[0].voucher_burnt_hours, 1.0);
+  EXPECT_EQ(metrics.never_started, 1u);
+}
+
+// A random trace over the mixed cluster: whole gangs, shares, several tenants with quotas and vouchers.
+testing::Scenario random_scenario(uint64_t seed, size_t jobs) {
+  Random random(seed);
+  std::string csv = "name,tenant,submit_s,duration_s,time_limit_s,devices,share_milli,types,locality,preemptible,"
+                    "checkpoint_s\n";
+  int64_t t = 0;
+  static const char* const kTypes[] = {"RNGD:1", "H100:1", "RNGD:1|H100:2", "H100:1.5|RNGD:1"};
+  static const char* const kLocality[] = {"any", "node", "rack"};
+  for (size_t i = 0; i < jobs; ++i) {
+    t += static_cast<int64_t>(random.below(60));
+    const int64_t duration = 1 + static_cast<int64_t>(random.below(400));
+    const int64_t limit = random.below(4) == 0 ? 0 : duration / 2 + static_cast<int64_t>(random.below(600));
+    const bool fractional = random.below(3) == 0;
+    const uint32_t devices = fractional ? 1 : 1 + static_cast<uint32_t>(random.below(2));
+    const uint32_t share = fractional ? 100 + 100 * static_cast<uint32_t>(random.below(4)) : 0;
+    const char* types = fractional ? "RNGD:1" : kTypes[random.below(4)];
+    csv += fmt::format("j{},{},{},{},{},{},{},{},{},{},{}\n", i, "p" + std::to_string(random.below(3)), t, duration,
+                       limit, devices, share, types, kLocality[random.below(3)],
+                       random.below(2) == 0 ? "true" : "false", random.below(30));
+  }
+  return make_scenario(kMixedCluster, R"(
+[[tenants]]
+name = "prog"
+kind = "programme"
+guaranteed = { RNGD = 1, H100 = 1 }
+[[tenants]]
+name = "org"
+kind = "organisation"
+parent = "prog"
+voucher_device_hours = 40
+guaranteed = { RNGD = 1, H100 = 1 }
+[[tenants]]
+name = "p0"
+kind = "project"
+parent = "org"
+guaranteed = { H100 = 1 }
+[[tenants]]
+name = "p1"
+kind = "project"
+parent = "org"
+maximum = { H100 = 1.5, RNGD = 2 }
+[[tenants]]
+name = "other"
+kind = "programme"
+guaranteed = { RNGD = 0.5 }
+[[tenants]]
+name = "o"
+kind = "organisation"
+parent = "other"
+[[tenants]]
+name = "p2"
+kind = "project"
+parent = "o"
+)",
+                       csv);
+}
+
+std::string jobs_csv_text(const testing::Scenario& scenario, const SimulationResult& result) {
+  const std::string path = (std::filesystem::temp_directory_path() / "bitgoeul_npu_sim_jobs.csv").string();
+  EXPECT_TRUE(write_jobs_csv(scenario.cluster, scenario.tenants, scenario.workload, result, path).is_ok());
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(Simulator, InvariantsHoldOnRandomTracesForEveryPolicyAndPlacement) {
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    const testing::Scenario scenario = random_scenario(seed, 150);
+    ASSERT_EQ(scenario.workload.jobs.size(), 150u);
+    for (const std::string& policy : policy_names()) {
+      for (const std::string& placement : placement_names()) {
+        SCOPED_TRACE(fmt::format("seed {} policy {} placement {}", seed, policy, placement));
+        PolicyOptions options;
+        options.tiresias_thresholds_device_s = {60.0, 600.0};
+        const SimulationResult result = run(scenario, policy, placement, options);  // verify is on
+        ASSERT_EQ(result.jobs.size(), 150u);
+        for (size_t j = 0; j < result.jobs.size(); ++j) {
+          const JobProgress& p = result.jobs[j];
+          const Job& job = scenario.workload.jobs[j];
+          if (p.outcome == JobOutcome::kNeverStarted) continue;
+          ASSERT_TRUE(p.outcome == JobOutcome::kCompleted || p.outcome == JobOutcome::kTimedOut) << job.name;
+          EXPECT_GE(p.first_start_s, job.submit_s);
+          EXPECT_GE(p.end_s, p.first_start_s + 1);
+        }
+      }
+    }
+  }
+}
+
+TEST(Simulator, SameInputSameOutput) {
+  const testing::Scenario scenario = random_scenario(42, 200);
+  for (const char* policy : {"multifactor", "tiresias", "drf"}) {
+    const std::string first = jobs_csv_text(scenario, run(scenario, policy, "fgd"));
+    const std::string second = jobs_csv_text(scenario, run(scenario, policy, "fgd"));
+    EXPECT_EQ(first, second) << policy;
+    EXPECT_GT(first.size(), 1000u);
+  }
+}
+
+TEST(Simulator, ExampleCenterRunsUnderEveryPolicy) {
+  const std::string dir = BITGOEUL_SOURCE_DIR "/examples/npu/";
+  Result<Cluster> cluster = load_cluster_file(dir + "gwangju_cluster.toml");
+  ASSERT_TRUE(cluster.is_ok()) << cluster.status().to_string();
+  Result<Tenants> tenants = load_tenants_file(dir + "gwangju_tenants.toml", *cluster);
+  ASSERT_TRUE(tenants.is_ok()) << tenants.status().to_string();
+  TenantLookup lookup(*tenants, cluster->device_types.size(), false);
+  Result<Workload> workload = read_job_csv(dir + "gwangju_jobs.csv", *cluster, lookup);
+  ASSERT_TRUE(workload.is_ok()) << workload.status().to_string();
+  const testing::Scenario scenario{*cluster, *tenants, *workload};
+  for (const std::string& policy : policy_names()) {
+    const SimulationResult result = run(scenario, policy, "topology");
+    const Metrics metrics = compute_metrics(scenario.cluster, scenario.tenants, scenario.workload, result, policy,
+                                            "topology");
+    EXPECT_EQ(metrics.completed + metrics.timed_out, metrics.jobs) << policy;
+    EXPECT_GT(metrics.utilisation_overall, 0.0);
+    EXPECT_GT(metrics.jain_fairness, 0.0);
+    EXPECT_LE(metrics.jain_fairness, 1.0 + 1e-12);
+  }
+}
+
+TEST(Metrics, SummariesUseNearestRank) {
+  const Distribution d = summarise({5, 1, 4, 2, 3});
+  EXPECT_EQ(d.count, 5u);
+  EXPECT_DOUBLE_EQ(d.mean, 3.0);
+  EXPECT_DOUBLE_EQ(d.p50, 3.0);
+  EXPECT_DOUBLE_EQ(d.p99, 5.0);
+  EXPECT_DOUBLE_EQ(summarise({}).mean, 0.0);
+}
+
+}  // namespace
+}  // namespace bitgoeul::npu
