@@ -1,5 +1,7 @@
 #include "core/config_reader.h"
 
+#include <algorithm>
+
 namespace bitgoeul {
 
 ConfigReader::ConfigReader(const ConfigValue& table, std::string file, std::string path)
@@ -80,6 +82,48 @@ Result<std::vector<std::string>> ConfigReader::strings_or_empty(std::string_view
                       fmt::format("expected string, got {}", config_kind_name(element.kind)));
     }
     out.push_back(element.string_value);
+  }
+  return out;
+}
+
+namespace {
+
+bool is_number(const ConfigValue& value) {
+  return value.kind == ConfigValue::Kind::kInteger || value.kind == ConfigValue::Kind::kFloat;
+}
+double number_of(const ConfigValue& value) {
+  return value.kind == ConfigValue::Kind::kInteger ? static_cast<double>(value.integer_value) : value.float_value;
+}
+
+}  // namespace
+
+Result<std::vector<double>> ConfigReader::numbers_or_empty(std::string_view key) {
+  std::vector<double> out;
+  if (!has(key)) return out;
+  BITGOEUL_ASSIGN_OR_RETURN(const ConfigValue* value, get(key, ConfigValue::Kind::kArray));
+  for (size_t i = 0; i < value->array.size(); ++i) {
+    const ConfigValue& element = value->array[i];
+    if (!is_number(element)) {
+      return error_at(element, fmt::format("{}[{}]", key, i),
+                      fmt::format("expected number, got {}", config_kind_name(element.kind)));
+    }
+    out.push_back(number_of(element));
+  }
+  return out;
+}
+
+Result<std::vector<std::vector<double>>> ConfigReader::number_rows_or_empty(std::string_view key, size_t width) {
+  std::vector<std::vector<double>> out;
+  if (!has(key)) return out;
+  BITGOEUL_ASSIGN_OR_RETURN(const ConfigValue* value, get(key, ConfigValue::Kind::kArray));
+  for (size_t i = 0; i < value->array.size(); ++i) {
+    const ConfigValue& row = value->array[i];
+    const bool ok = row.kind == ConfigValue::Kind::kArray && row.array.size() == width &&
+                    std::all_of(row.array.begin(), row.array.end(), is_number);
+    if (!ok) return error_at(row, fmt::format("{}[{}]", key, i), fmt::format("expected an array of {} numbers", width));
+    std::vector<double> numbers;
+    for (const ConfigValue& element : row.array) numbers.push_back(number_of(element));
+    out.push_back(std::move(numbers));
   }
   return out;
 }

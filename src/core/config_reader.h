@@ -31,6 +31,10 @@ class ConfigReader {
   Result<double> number_or(std::string_view key, double fallback);
   Result<bool> boolean_or(std::string_view key, bool fallback);
   Result<std::vector<std::string>> strings_or_empty(std::string_view key);
+  // An array of numbers (integers or floats); empty when the key is absent.
+  Result<std::vector<double>> numbers_or_empty(std::string_view key);
+  // An array of arrays of numbers, e.g. points [[lat, lon], ...]; each inner array must have `width` numbers.
+  Result<std::vector<std::vector<double>>> number_rows_or_empty(std::string_view key, size_t width);
   // An array of tables ([[key]]); empty when the key is absent.
   Result<std::vector<ConfigReader>> tables_or_empty(std::string_view key);
   // A sub-table ([key] or key = { ... }); nullopt when absent.

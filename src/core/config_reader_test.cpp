@@ -41,5 +41,22 @@ TEST(ConfigReader, ErrorsNameFileLineAndKey) {
   EXPECT_NE(unknown.message().find("typo.toml:3"), std::string::npos) << unknown.message();
 }
 
+TEST(ConfigReader, NumberArraysAndRows) {
+  auto document = parse_toml("f = [1, 2.5]\npoints = [[37.5, 127], [35.1, 126.8]]\nbad = [[1], [2, 3]]\nmixed = [1, \"x\"]\n",
+                             "n.toml");
+  ASSERT_TRUE(document.is_ok()) << document.status().to_string();
+  ConfigReader root(*document, "n.toml", "");
+  EXPECT_EQ(root.numbers_or_empty("f").value(), (std::vector<double>{1.0, 2.5}));
+  EXPECT_TRUE(root.numbers_or_empty("absent").value().empty());
+  const auto points = root.number_rows_or_empty("points", 2);
+  ASSERT_TRUE(points.is_ok());
+  EXPECT_EQ(points->at(1), (std::vector<double>{35.1, 126.8}));
+  EXPECT_NE(root.number_rows_or_empty("bad", 2).status().message().find("bad[0]: expected an array of 2 numbers"),
+            std::string::npos);
+  EXPECT_NE(root.numbers_or_empty("mixed").status().message().find("n.toml:4: mixed[1]: expected number"),
+            std::string::npos)
+      << root.numbers_or_empty("mixed").status().message();
+}
+
 }  // namespace
 }  // namespace bitgoeul
