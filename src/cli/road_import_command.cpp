@@ -32,6 +32,7 @@ void print_report(const road::ImportReport& report, double seconds) {
   }
   fmt::print("read\n  nodes {:>10}   ways {:>8}   relations {:>6}\n", report.nodes_read, report.ways_read,
              report.relations_read);
+  fmt::print("  car-routable ways {}\n", report.routable_ways);
   fmt::print("graph\n  nodes {:>10}   edges {:>8}\n", report.nodes, report.edges);
   double total_km = 0.0;
   fmt::print("road by class (km of directed edges)\n");
