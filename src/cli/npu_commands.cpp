@@ -1,9 +1,179 @@
 // `bitgoeul npu ...`: NPU computing center scheduling and simulation.
+//   simulate  one policy on one trace: jobs.csv and metrics.json
+//   compare   several policies on the same input: one table (compare.csv) and each run's files
+//   generate  a seeded synthetic trace (Philly-calibrated) as a job CSV
+
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "cli/command.h"
+#include "core/progress.h"
+#include "npu/inputs.h"
+#include "npu/job_csv.h"
+#include "npu/metrics.h"
+#include "npu/placement/placement.h"
+#include "npu/policies/policy.h"
+#include "npu/simulator.h"
 
 namespace bitgoeul::cli {
+namespace {
 
-void add_npu_commands(CLI::App& /*app*/, CommandRegistry& /*registry*/) {}
+struct NpuArgs {
+  npu::InputPaths paths;
+  std::string placement = "best-fit";
+  std::string output_dir;
+  bool verify = false;
+};
+
+void add_input_options(CLI::App* command, NpuArgs& args) {
+  command->add_option("--cluster", args.paths.cluster, "Cluster: TOML file or openb node list CSV")->required();
+  command->add_option("--tenants", args.paths.tenants, "Tenants TOML (default: unlimited tenants from the trace)");
+  command->add_option("--trace", args.paths.trace, "Trace: job CSV, openb pod list CSV, or synthetic:N")
+      ->required();
+  command->add_option("--runtimes", args.paths.philly_runtimes, "Philly run-time CSV for synthetic traces");
+  command->add_option("--seed", args.paths.seed, "Seed of synthetic traces");
+  command->add_option("--placement", args.placement, "first-fit, best-fit, topology or fgd")
+      ->capture_default_str();
+  command->add_flag("--verify", args.verify, "Check every invariant after every event (slower)");
+}
+
+Status ensure_dir(const std::string& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return io_error("{}: cannot create directory: {}", dir, error.message());
+  return Status::ok();
+}
+
+Result<npu::Metrics> run_one(const npu::Inputs& inputs, const std::string& policy_name, const NpuArgs& args,
+                             const std::string& output_dir) {
+  BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<npu::Policy> policy, npu::make_policy(policy_name, {}));
+  BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<npu::Placement> placement, npu::make_placement(args.placement));
+  placement->set_demand(npu::demand_of(inputs.workload));
+  ProgressBar bar(fmt::format("npu {} ", policy_name), inputs.workload.jobs.size());
+  npu::SimulationOptions options;
+  options.verify = args.verify;
+  options.on_progress = [&bar](size_t done, size_t) { bar.set(done); };
+  BITGOEUL_ASSIGN_OR_RETURN(npu::SimulationResult result,
+                            npu::simulate(inputs.cluster, inputs.tenants, inputs.workload, *policy, *placement,
+                                          options));
+  bar.finish();
+  npu::Metrics metrics = npu::compute_metrics(inputs.cluster, inputs.tenants, inputs.workload, result,
+                                              policy_name, args.placement);
+  if (!output_dir.empty()) {
+    BITGOEUL_RETURN_IF_ERROR(ensure_dir(output_dir));
+    BITGOEUL_RETURN_IF_ERROR(npu::write_jobs_csv(inputs.cluster, inputs.tenants, inputs.workload, result,
+                                                 output_dir + "/jobs.csv"));
+    BITGOEUL_RETURN_IF_ERROR(npu::write_metrics_json(metrics, output_dir + "/metrics.json"));
+  }
+  return metrics;
+}
+
+std::string table_header() {
+  return fmt::format("{:<12} {:>7} {:>7} {:>10} {:>10} {:>10} {:>10} {:>10} {:>6} {:>6} {:>6} {:>7}\n", "policy",
+                     "done", "never", "jct_mean_s", "jct_p50_s", "jct_p99_s", "wait_mean", "wait_p99", "util",
+                     "frag", "jain", "preempt");
+}
+
+std::string table_row(const npu::Metrics& m) {
+  return fmt::format("{:<12} {:>7} {:>7} {:>10.0f} {:>10.0f} {:>10.0f} {:>10.0f} {:>10.0f} {:>6.3f} {:>6.2f} {:>6.3f} "
+                     "{:>7}\n",
+                     m.policy, m.completed + m.timed_out, m.never_started, m.jct_s.mean, m.jct_s.p50, m.jct_s.p99,
+                     m.wait_s.mean, m.wait_s.p99, m.utilisation_overall, m.fragmented_devices, m.jain_fairness,
+                     m.preemptions);
+}
+
+void print_inputs(const npu::Inputs& inputs) {
+  fmt::print("cluster: {} ({} devices, {} nodes, {} device types); tenants: {}; jobs: {}", inputs.cluster.name,
+             inputs.cluster.device_count(), inputs.cluster.nodes.size(), inputs.cluster.device_types.size(),
+             inputs.tenants.size(), inputs.workload.jobs.size());
+  if (inputs.workload.skipped_rows > 0) fmt::print(" ({} rows without accelerators skipped)", inputs.workload.skipped_rows);
+  fmt::print("\n");
+}
+
+void add_simulate(CLI::App& npu_app, CommandRegistry& registry) {
+  auto* command = npu_app.add_subcommand("simulate", "Replay a trace under one policy; write jobs.csv, metrics.json");
+  auto args = std::make_shared<NpuArgs>();
+  auto policy = std::make_shared<std::string>();
+  add_input_options(command, *args);
+  command->add_option("--policy", *policy, "fifo, easy, multifactor, drf, srtf or tiresias")->required();
+  command->add_option("-o,--output", args->output_dir, "Output directory");
+  registry.on_run(command, [args, policy]() -> Status {
+    BITGOEUL_ASSIGN_OR_RETURN(npu::Inputs inputs, npu::load_inputs(args->paths));
+    print_inputs(inputs);
+    BITGOEUL_ASSIGN_OR_RETURN(npu::Metrics metrics, run_one(inputs, *policy, *args, args->output_dir));
+    fmt::print("{}{}", table_header(), table_row(metrics));
+    if (!args->output_dir.empty()) fmt::print("wrote {0}/jobs.csv and {0}/metrics.json\n", args->output_dir);
+    return Status::ok();
+  });
+}
+
+void add_compare(CLI::App& npu_app, CommandRegistry& registry) {
+  auto* command = npu_app.add_subcommand("compare", "Run several policies on the same input into one table");
+  auto args = std::make_shared<NpuArgs>();
+  auto policies = std::make_shared<std::vector<std::string>>(npu::policy_names());
+  add_input_options(command, *args);
+  command->add_option("--policies", *policies, "Policies to compare (default: all)")->delimiter(',');
+  command->add_option("-o,--output", args->output_dir, "Output directory: compare.csv and one folder per policy");
+  registry.on_run(command, [args, policies]() -> Status {
+    BITGOEUL_ASSIGN_OR_RETURN(npu::Inputs inputs, npu::load_inputs(args->paths));
+    print_inputs(inputs);
+    std::string table = table_header();
+    std::string csv = "policy,placement,finished,never_started,jct_mean_s,jct_p50_s,jct_p99_s,wait_mean_s,"
+                      "wait_p50_s,wait_p99_s,makespan_s,utilisation,fragmented_devices,jain_fairness,preemptions\n";
+    for (const std::string& policy : *policies) {
+      const std::string dir = args->output_dir.empty() ? "" : args->output_dir + "/" + policy;
+      BITGOEUL_ASSIGN_OR_RETURN(npu::Metrics m, run_one(inputs, policy, *args, dir));
+      table += table_row(m);
+      csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", m.policy, m.placement,
+                         m.completed + m.timed_out, m.never_started, m.jct_s.mean, m.jct_s.p50, m.jct_s.p99,
+                         m.wait_s.mean, m.wait_s.p50, m.wait_s.p99, m.makespan_s, m.utilisation_overall,
+                         m.fragmented_devices, m.jain_fairness, m.preemptions);
+    }
+    fmt::print("{}", table);
+    if (!args->output_dir.empty()) {
+      const std::string path = args->output_dir + "/compare.csv";
+      std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "w"), &std::fclose);
+      if (!file) return io_error("{}: cannot create file", path);
+      fmt::print(file.get(), "{}", csv);
+      fmt::print("wrote {}\n", path);
+    }
+    return Status::ok();
+  });
+}
+
+void add_generate(CLI::App& npu_app, CommandRegistry& registry) {
+  auto* command = npu_app.add_subcommand("generate", "Write a seeded synthetic (Philly-calibrated) job CSV");
+  auto args = std::make_shared<NpuArgs>();
+  auto jobs = std::make_shared<size_t>(1000);
+  auto output = std::make_shared<std::string>();
+  command->add_option("--cluster", args->paths.cluster, "Cluster: TOML file or openb node list CSV")->required();
+  command->add_option("--tenants", args->paths.tenants, "Tenants TOML (default: one project 'default')");
+  command->add_option("--runtimes", args->paths.philly_runtimes, "Philly run-time CSV")->required();
+  command->add_option("--jobs", *jobs, "Number of jobs")->capture_default_str();
+  command->add_option("--seed", args->paths.seed, "Seed")->capture_default_str();
+  command->add_option("-o,--output", *output, "Job CSV to write")->required();
+  registry.on_run(command, [args, jobs, output]() -> Status {
+    args->paths.trace = fmt::format("synthetic:{}", *jobs);
+    BITGOEUL_ASSIGN_OR_RETURN(npu::Inputs inputs, npu::load_inputs(args->paths));
+    BITGOEUL_RETURN_IF_ERROR(npu::write_job_csv(inputs.workload, inputs.cluster, inputs.tenants, *output));
+    fmt::print("wrote {} jobs to {}\n", inputs.workload.jobs.size(), *output);
+    return Status::ok();
+  });
+}
+
+}  // namespace
+
+void add_npu_commands(CLI::App& app, CommandRegistry& registry) {
+  auto* npu_app = app.add_subcommand("npu", "NPU computing center: scheduling policies and trace-driven simulation");
+  npu_app->require_subcommand(1);
+  add_simulate(*npu_app, registry);
+  add_compare(*npu_app, registry);
+  add_generate(*npu_app, registry);
+}
 
 }  // namespace bitgoeul::cli
