@@ -1,6 +1,6 @@
 #include "npu/cluster_file.h"
 
-#include "npu/config_reader.h"
+#include "core/config_reader.h"
 
 namespace bitgoeul::npu {
 namespace {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "npu/config_value.h"
+#include "core/config_value.h"
 
 namespace bitgoeul::npu {
 

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "npu/config_value.h"
+#include "core/config_value.h"
 #include "npu/csv_reader.h"
 
 namespace bitgoeul::npu {

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "npu/config_reader.h"
+#include "core/config_reader.h"
 
 namespace bitgoeul::npu {
 
