@@ -13,6 +13,8 @@
 
 namespace bitgoeul {
 
+struct ConfigEntry;
+
 struct ConfigValue {
   enum class Kind { kString, kInteger, kFloat, kBoolean, kArray, kTable, kOther };
 
@@ -24,11 +26,17 @@ struct ConfigValue {
   double float_value = 0.0;
   bool bool_value = false;
   std::vector<ConfigValue> array;
-  // Keys in document order.
-  std::vector<std::pair<std::string, ConfigValue>> table;
+  // Keys in document order. A vector of a type completed below: std::vector allows that, a std::pair of an
+  // incomplete type does not (clang rejects it).
+  std::vector<ConfigEntry> table;
 
   // nullptr when this is not a table or has no such key.
   const ConfigValue* find(std::string_view key) const;
+};
+
+struct ConfigEntry {
+  std::string key;
+  ConfigValue value;
 };
 
 const char* config_kind_name(ConfigValue::Kind kind);

@@ -42,7 +42,7 @@ ConfigValue convert(const toml::node& node) {
           converted.line = static_cast<int>(key.source().begin.line);
           converted.column = static_cast<int>(key.source().begin.column);
         }
-        value.table.emplace_back(std::string(key.str()), std::move(converted));
+        value.table.push_back(ConfigEntry{std::string(key.str()), std::move(converted)});
       }
       break;
     default:  // dates and times: kept as kOther so readers can reject them with a position
