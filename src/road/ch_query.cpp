@@ -1,0 +1,127 @@
+#include "road/ch_query.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace bitgoeul::road {
+
+void unpack_arc(const ContractionHierarchy& ch, bool upward, uint32_t arc, std::vector<EdgeId>& edges) {
+  // Depth-first with an explicit stack: shortcuts nest as deep as the hierarchy.
+  std::vector<std::pair<bool, uint32_t>> stack{{upward, arc}};
+  while (!stack.empty()) {
+    const auto [is_up, a] = stack.back();
+    stack.pop_back();
+    const ChArcs& arcs = is_up ? ch.upward : ch.downward;
+    if (arcs.unpack_second[a] == kInvalidId) {
+      edges.push_back(arcs.unpack_first[a]);
+    } else {
+      stack.emplace_back(true, arcs.unpack_second[a]);
+      stack.emplace_back(false, arcs.unpack_first[a]);
+    }
+  }
+}
+
+ChQuery::ChQuery(const ContractionHierarchy& ch) : ch_(ch), forward_(ch.node_count()), backward_(ch.node_count()) {}
+
+TravelTimeMs ChQuery::run(NodeId source, NodeId target) {
+  const Seed source_seed{source, 0};
+  const Seed target_seed{target, 0};
+  return run(std::span(&source_seed, 1), std::span(&target_seed, 1));
+}
+
+void ChQuery::seed(Side& side, std::span<const Seed> seeds) {
+  side.heap.clear();
+  for (const Seed& seed : seeds) {
+    const uint32_t rank = ch_.rank[seed.node];
+    if (!reached(side, rank) || seed.offset_ms < side.distance_ms[rank]) {
+      side.stamp[rank] = round_;
+      side.distance_ms[rank] = seed.offset_ms;
+      side.parent_rank[rank] = kInvalidId;
+      side.heap.push_or_decrease(rank, seed.offset_ms);
+    }
+  }
+}
+
+TravelTimeMs ChQuery::run(std::span<const Seed> sources, std::span<const Seed> targets) {
+  if (++round_ == 0) {
+    std::fill(forward_.stamp.begin(), forward_.stamp.end(), 0);
+    std::fill(backward_.stamp.begin(), backward_.stamp.end(), 0);
+    round_ = 1;
+  }
+  best_ms_ = kInfiniteTime;
+  meeting_rank_ = kInvalidId;
+  seed(forward_, sources);
+  seed(backward_, targets);
+  while (true) {
+    const TravelTimeMs forward_min = forward_.heap.empty() ? kInfiniteTime : forward_.heap.top().key;
+    const TravelTimeMs backward_min = backward_.heap.empty() ? kInfiniteTime : backward_.heap.top().key;
+    if (std::min(forward_min, backward_min) >= best_ms_) break;
+    if (forward_min <= backward_min) {
+      settle(forward_, ch_.upward, ch_.downward, backward_);
+    } else {
+      settle(backward_, ch_.downward, ch_.upward, forward_);
+    }
+  }
+  return best_ms_;
+}
+
+void ChQuery::settle(Side& side, const ChArcs& climb, const ChArcs& stall, const Side& other) {
+  const auto [rank, time_ms] = side.heap.pop();
+  if (reached(other, rank) && time_ms + other.distance_ms[rank] < best_ms_) {
+    best_ms_ = time_ms + other.distance_ms[rank];
+    meeting_rank_ = rank;
+  }
+  // Stall on demand: a more important node already reached offers a cheaper way here, so this label is not exact
+  // and nothing found through it can be on a shortest route.
+  for (uint32_t a = stall.first_out[rank]; a < stall.first_out[rank + 1]; ++a) {
+    const uint32_t above = stall.head[a];
+    if (reached(side, above) && side.distance_ms[above] + stall.travel_time_ms[a] < time_ms) return;
+  }
+  for (uint32_t a = climb.first_out[rank]; a < climb.first_out[rank + 1]; ++a) {
+    const uint32_t head = climb.head[a];
+    const TravelTimeMs candidate = time_ms + climb.travel_time_ms[a];
+    if (!reached(side, head) || candidate < side.distance_ms[head]) {
+      side.stamp[head] = round_;
+      side.distance_ms[head] = candidate;
+      side.parent_rank[head] = rank;
+      side.parent_arc[head] = a;
+      side.heap.push_or_decrease(head, candidate);
+    }
+  }
+}
+
+std::vector<EdgeId> ChQuery::path() const {
+  std::vector<EdgeId> edges;
+  path(edges);
+  return edges;
+}
+
+void ChQuery::path(std::vector<EdgeId>& edges) const {
+  edges.clear();
+  if (meeting_rank_ == kInvalidId) return;
+  // Upward arcs from the source to the meeting node, collected backwards.
+  std::vector<uint32_t> up_arcs;
+  for (uint32_t rank = meeting_rank_; forward_.parent_rank[rank] != kInvalidId; rank = forward_.parent_rank[rank]) {
+    up_arcs.push_back(forward_.parent_arc[rank]);
+  }
+  for (auto it = up_arcs.rbegin(); it != up_arcs.rend(); ++it) unpack_arc(ch_, true, *it, edges);
+  for (uint32_t rank = meeting_rank_; backward_.parent_rank[rank] != kInvalidId; rank = backward_.parent_rank[rank]) {
+    unpack_arc(ch_, false, backward_.parent_arc[rank], edges);
+  }
+}
+
+NodeId ChQuery::path_source() const {
+  if (meeting_rank_ == kInvalidId) return kInvalidId;
+  uint32_t rank = meeting_rank_;
+  while (forward_.parent_rank[rank] != kInvalidId) rank = forward_.parent_rank[rank];
+  return ch_.order[rank];
+}
+
+NodeId ChQuery::path_target() const {
+  if (meeting_rank_ == kInvalidId) return kInvalidId;
+  uint32_t rank = meeting_rank_;
+  while (backward_.parent_rank[rank] != kInvalidId) rank = backward_.parent_rank[rank];
+  return ch_.order[rank];
+}
+
+}  // namespace bitgoeul::road

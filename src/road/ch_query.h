@@ -1,0 +1,60 @@
+#pragma once
+// Shortest travel times on a contraction hierarchy: a bidirectional search that only climbs in rank, with
+// stall-on-demand (a node reached more cheaply from above is not expanded). Reusable: after construction a query
+// allocates nothing except the path it is asked for.
+
+#include <span>
+#include <vector>
+
+#include "core/indexed_heap.h"
+#include "road/contraction_hierarchy.h"
+#include "road/dijkstra.h"
+
+namespace bitgoeul::road {
+
+// REQUIRES for every query: total path times stay below kInfiniteTime (49 days). Node ids are RoadGraph ids.
+class ChQuery {
+ public:
+  // `ch` must outlive the query.
+  explicit ChQuery(const ContractionHierarchy& ch);
+
+  TravelTimeMs run(NodeId source, NodeId target);
+  // min over sources s, targets t of s.offset + dist(s.node, t.node) + t.offset; kInfiniteTime if none connects.
+  TravelTimeMs run(std::span<const Seed> sources, std::span<const Seed> targets);
+
+  // After a run that found a route: its RoadGraph edges from path_source() to path_target(), consecutive
+  // (head of one is the tail of the next), with summed travel time equal to the answer minus the seed offsets.
+  std::vector<EdgeId> path() const;
+  void path(std::vector<EdgeId>& edges) const;
+  // The seed nodes the best route starts and ends at; kInvalidId if unreachable.
+  NodeId path_source() const;
+  NodeId path_target() const;
+
+ private:
+  struct Side {
+    explicit Side(uint32_t n) : stamp(n, 0), distance_ms(n), parent_rank(n), parent_arc(n), heap(n) {}
+    std::vector<uint32_t> stamp;
+    std::vector<TravelTimeMs> distance_ms;
+    std::vector<uint32_t> parent_rank;  // kInvalidId for seeds
+    std::vector<uint32_t> parent_arc;
+    IndexedMinHeap<TravelTimeMs> heap;
+  };
+
+  void seed(Side& side, std::span<const Seed> seeds);
+  // Settles the top of `side`, which climbs `climb` and is stalled through `stall` (the other direction's arcs).
+  void settle(Side& side, const ChArcs& climb, const ChArcs& stall, const Side& other);
+  bool reached(const Side& side, uint32_t rank) const { return side.stamp[rank] == round_; }
+
+  const ContractionHierarchy& ch_;
+  uint32_t round_ = 0;
+  Side forward_;
+  Side backward_;
+  TravelTimeMs best_ms_ = kInfiniteTime;
+  uint32_t meeting_rank_ = kInvalidId;
+};
+
+// Appends the RoadGraph edges of one hierarchy arc (upward if `upward`, else downward) to `edges`, in driving
+// order. Shared by the query and the matrix.
+void unpack_arc(const ContractionHierarchy& ch, bool upward, uint32_t arc, std::vector<EdgeId>& edges);
+
+}  // namespace bitgoeul::road
