@@ -2,13 +2,23 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <memory>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "core/progress.h"
+#include "road/contraction_hierarchy.h"
 #include "road/graph_file.h"
+#include "road/osm_import.h"
+#include "taxi/metrics.h"
+#include "taxi/report.h"
+#include "taxi/road_travel.h"
+#include "taxi/run_outputs.h"
+#include "taxi/scenario_file.h"
+#include "taxi/simulation.h"
 #include "taxi/demand_csv.h"
 #include "taxi/synthetic_demand.h"
 
@@ -138,6 +148,101 @@ Status run_inspect(const InspectOptions& options) {
   return Status::ok();
 }
 
+struct SimulateOptions {
+  std::string scenario;
+  std::string output = "out/taxi";
+  std::string data_dir;
+  std::string map;
+  std::string demand;
+  std::string policy;
+  int64_t vehicles = 0;
+  int64_t seed = -1;
+  bool verify = false;
+};
+
+// A map is either a graph file written by `bitgoeul road import` or an OpenStreetMap extract imported on the fly.
+Result<road::RoadGraph> load_map(const std::string& path) {
+  if (path.size() >= 6 && path.compare(path.size() - 6, 6, ".graph") == 0) {
+    BITGOEUL_ASSIGN_OR_RETURN(road::LoadedGraph loaded, road::load_graph(path));
+    return std::move(loaded.graph);
+  }
+  BITGOEUL_ASSIGN_OR_RETURN(road::ImportResult imported, road::import_osm(path, {}));
+  return std::move(imported.graph);
+}
+
+Status run_simulate(const SimulateOptions& options) {
+  BITGOEUL_ASSIGN_OR_RETURN(taxi::ScenarioFile file, taxi::read_scenario_file(options.scenario, options.data_dir));
+  if (!options.map.empty()) file.map = options.map;
+  if (!options.demand.empty()) {
+    file.demand.kind = taxi::DemandSpec::Kind::kFile;
+    file.demand.file = options.demand;
+  }
+  if (!options.policy.empty()) {
+    const std::map<std::string, taxi::DispatchPolicy> policies = {
+        {"nearest_idle", taxi::DispatchPolicy::kNearestIdle},
+        {"batch_matching", taxi::DispatchPolicy::kBatchMatching},
+        {"insertion", taxi::DispatchPolicy::kInsertion}};
+    file.scenario.dispatch.policy = policies.at(options.policy);
+  }
+  if (options.vehicles > 0) file.scenario.fleet.size = static_cast<uint32_t>(options.vehicles);
+  if (options.seed >= 0) {
+    file.scenario.seed = static_cast<uint64_t>(options.seed);
+    file.demand.synthetic.seed = file.scenario.seed;
+  }
+  fmt::print("scenario {}: map {}\n", file.scenario.name, file.map);
+  BITGOEUL_ASSIGN_OR_RETURN(road::RoadGraph graph, load_map(file.map));
+  const road::ContractionHierarchy ch = road::ContractionHierarchy::build(graph);
+  taxi::RoadTravel travel(graph, ch);
+  taxi::DemandReadReport demand_report;
+  BITGOEUL_ASSIGN_OR_RETURN(std::vector<taxi::TripRequest> demand, taxi::load_scenario_demand(file, graph, &demand_report));
+  if (demand_report.rows_skipped > 0) {
+    fmt::print("demand: skipped {} bad rows of {}\n", demand_report.rows_skipped, demand_report.rows_read);
+    for (const std::string& error : demand_report.first_errors) fmt::print("  {}\n", error);
+  }
+  fmt::print("demand: {} requests; fleet: {} vehicles x {} seats; policy: {}\n", demand.size(),
+             file.scenario.fleet.size, file.scenario.fleet.capacity,
+             taxi::dispatch_policy_name(file.scenario.dispatch.policy));
+  taxi::SimulationOptions simulation_options;
+  simulation_options.verify = options.verify;
+  BITGOEUL_ASSIGN_OR_RETURN(taxi::SimulationResult result,
+                            taxi::simulate(travel, file.scenario, demand, simulation_options));
+  std::vector<geo::Zone> zones;
+  if (!file.report_zones.empty()) {
+    BITGOEUL_ASSIGN_OR_RETURN(zones, geo::read_zones_geojson(file.report_zones));
+  }
+  const taxi::Kpis kpis = taxi::compute_kpis(result, zones.empty() ? nullptr : &zones);
+  BITGOEUL_RETURN_IF_ERROR(taxi::write_run_outputs(result, kpis, options.output));
+  BITGOEUL_RETURN_IF_ERROR(taxi::write_report_html(file, graph, result, kpis, zones, options.output + "/report.html"));
+  const taxi::RequestKpis& overall = kpis.overall;
+  fmt::print("requests {}  served {} ({:.1f}%)  rejected {}  unfinished {}\n", overall.requests, overall.served,
+             overall.service_rate * 100.0, overall.rejected, overall.unfinished);
+  fmt::print("wait mean {:.0f} s  p50 {:.0f} s  p95 {:.0f} s;  ride mean {:.0f} s;  detour x{:.2f}\n",
+             overall.wait_mean_s, overall.wait_p50_s, overall.wait_p95_s, overall.ride_mean_s, overall.detour_mean);
+  fmt::print("vehicle-km occupied {:.1f}  empty {:.1f};  occupancy {:.2f};  utilisation {:.1f}%\n",
+             kpis.fleet.occupied_km, kpis.fleet.empty_km, kpis.fleet.average_occupancy,
+             kpis.fleet.utilisation * 100.0);
+  for (const auto& [reason, count] : overall.rejections) fmt::print("rejected ({}): {}\n", reason, count);
+  fmt::print("wrote {}/trips.csv, vehicle_events.csv, fleet_timeline.csv, kpis.json, report.html\n", options.output);
+  return Status::ok();
+}
+
+void add_simulate_command(CLI::App& taxi, CommandRegistry& registry) {
+  auto options = std::make_shared<SimulateOptions>();
+  auto* command = taxi.add_subcommand(
+      "simulate", "Simulate a robotaxi fleet on a scenario (docs/taxi-scenario.md): KPIs, CSV/JSON and an HTML report");
+  command->add_option("scenario", options->scenario, "Scenario TOML file, e.g. scenarios/pilot-zone.toml")->required();
+  command->add_option("-o,--output", options->output, "Output directory")->capture_default_str();
+  command->add_option("--data-dir", options->data_dir, "Where the scenario's relative data paths resolve");
+  command->add_option("--map", options->map, "Map to use instead of the scenario's (.osm/.osm.pbf/.osm.bz2 or .graph)");
+  command->add_option("--demand", options->demand, "Demand CSV to use instead of the scenario's demand");
+  command->add_option("--policy", options->policy, "Dispatch policy instead of the scenario's")
+      ->check(CLI::IsMember({"nearest_idle", "batch_matching", "insertion"}));
+  command->add_option("--vehicles", options->vehicles, "Fleet size instead of the scenario's")->check(CLI::PositiveNumber);
+  command->add_option("--seed", options->seed, "Random seed instead of the scenario's")->check(CLI::NonNegativeNumber);
+  command->add_flag("--verify", options->verify, "Check every invariant after every event (slow)");
+  registry.on_run(command, [options] { return run_simulate(*options); });
+}
+
 void add_demand_commands(CLI::App& taxi, CommandRegistry& registry) {
   auto* demand = taxi.add_subcommand("demand", "Ride requests: generate synthetic demand, inspect trip records");
   demand->require_subcommand(1);
@@ -176,8 +281,9 @@ void add_demand_commands(CLI::App& taxi, CommandRegistry& registry) {
 }  // namespace
 
 void add_taxi_commands(CLI::App& app, CommandRegistry& registry) {
-  auto* taxi = app.add_subcommand("taxi", "Robotaxi fleet: demand (simulation and dispatch follow)");
+  auto* taxi = app.add_subcommand("taxi", "Robotaxi fleet: simulate a scenario, generate or inspect demand");
   taxi->require_subcommand(1);
+  add_simulate_command(*taxi, registry);
   add_demand_commands(*taxi, registry);
 }
 

@@ -1,0 +1,290 @@
+#include "taxi/fleet_state.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace bitgoeul::taxi {
+
+const char* reject_reason_name(RejectReason reason) {
+  switch (reason) {
+    case RejectReason::kNone: return "none";
+    case RejectReason::kNotOnRoad: return "not_on_road";
+    case RejectReason::kUnroutable: return "unroutable";
+    case RejectReason::kTooManyPassengers: return "too_many_passengers";
+    case RejectReason::kNoVehicleInTime: return "no_vehicle_in_time";
+    case RejectReason::kAfterServiceEnd: return "after_service_end";
+  }
+  return "unknown";
+}
+
+FleetState::FleetState(RoadTravel& travel, const Scenario& scenario) : travel_(travel), scenario_(scenario) {}
+
+double FleetState::travel_factor(double time_s) const {
+  const auto hour = static_cast<int64_t>(std::floor(time_s / 3600.0));
+  return scenario_.travel_time_factor[static_cast<size_t>(((hour % 24) + 24) % 24)];
+}
+
+void FleetState::add_vehicle(const RoadPosition& position, double time_s) {
+  VehicleState vehicle;
+  vehicle.id = static_cast<uint32_t>(vehicles_.size());
+  vehicle.capacity = scenario_.fleet.capacity;
+  vehicle.anchor = position;
+  vehicle.anchor_s = time_s;
+  max_capacity_ = std::max(max_capacity_, vehicle.capacity);
+  vehicles_.push_back(std::move(vehicle));
+  record(time_s, vehicles_.back(), "start", UINT32_MAX);
+}
+
+bool FleetState::add_request(const TripRequest& request) {
+  RequestState state;
+  state.request = request;
+  const double now_s = request.request_time_s;
+  requests_.push_back(state);
+  RequestState& added = requests_.back();
+  auto origin = travel_.locate(request.origin, scenario_.limits.max_snap_m);
+  auto destination = travel_.locate(request.destination, scenario_.limits.max_snap_m);
+  if (!origin.is_ok() || !destination.is_ok()) {
+    reject(request.id, RejectReason::kNotOnRoad, now_s);
+    return false;
+  }
+  added.origin = *origin;
+  added.destination = *destination;
+  double best_s = kUnreachable;
+  for (uint8_t i = 0; i < added.origin.option_count; ++i) {
+    best_s = std::min(best_s, travel_.time_s(added.origin.options[i], added.destination));
+  }
+  if (best_s >= kUnreachable) {
+    reject(request.id, RejectReason::kUnroutable, now_s);
+    return false;
+  }
+  if (request.passengers > max_capacity_) {
+    reject(request.id, RejectReason::kTooManyPassengers, now_s);
+    return false;
+  }
+  added.direct_time_s = best_s * travel_factor(now_s);
+  added.direct_distance_m = geo::haversine_m(request.origin, request.destination);
+  added.latest_pickup_s = request.latest_pickup_s.value_or(now_s + scenario_.limits.max_wait_s);
+  added.max_ride_s = std::max(scenario_.limits.max_detour_factor * added.direct_time_s,
+                              added.direct_time_s + scenario_.limits.min_detour_allowance_s);
+  pending_.push_back(request.id);
+  return true;
+}
+
+RoadPosition FleetState::position_now(const VehicleState& vehicle, double now_s) const {
+  if (!vehicle.driving) return vehicle.anchor;
+  const double elapsed_s = std::max(0.0, now_s - vehicle.anchor_s) / vehicle.leg_factor;
+  return travel_.position_at(vehicle.leg, elapsed_s);
+}
+
+const Location& FleetState::stop_location(const Stop& stop) const {
+  const RequestState& request = requests_[stop.request];
+  return stop.kind == Stop::Kind::kPickup ? request.origin : request.destination;
+}
+
+double FleetState::drive_to_stop_s(const RoadPosition& from, const Stop& stop, RoadPosition& arrival) {
+  constexpr size_t kMaxCachedLegs = 1 << 21;  // about 100 MB; cleared whole when full
+  const LegKey key{from.edge, from.fraction, stop.request, stop.kind};
+  if (const auto found = leg_cache_.find(key); found != leg_cache_.end()) {
+    arrival = found->second.arrival;
+    return found->second.seconds;
+  }
+  if (leg_cache_.size() >= kMaxCachedLegs) leg_cache_.clear();
+  const double seconds = travel_.time_s(from, stop_location(stop), &arrival);
+  leg_cache_.emplace(key, CachedLeg{seconds, arrival});
+  return seconds;
+}
+
+bool FleetState::evaluate_plan(const VehicleState& vehicle, const std::vector<Stop>& plan, double now_s,
+                               std::vector<double>* etas) {
+  if (etas != nullptr) etas->clear();
+  RoadPosition position = position_now(vehicle, now_s);
+  double time_s = std::max(now_s, vehicle.anchor_s);
+  int onboard = vehicle.onboard;
+  // Planned pick-up times of the riders picked up within this plan, to bound their ride.
+  std::vector<std::pair<uint32_t, double>> planned_pickups;
+  for (const Stop& stop : plan) {
+    RoadPosition arrival;
+    const double drive_s = drive_to_stop_s(position, stop, arrival);
+    if (drive_s >= kUnreachable) return false;
+    time_s += drive_s * travel_factor(time_s);
+    position = arrival;
+    const RequestState& request = requests_[stop.request];
+    if (stop.kind == Stop::Kind::kPickup) {
+      if (time_s > request.latest_pickup_s) return false;
+      onboard += request.request.passengers;
+      if (onboard > vehicle.capacity) return false;
+      planned_pickups.emplace_back(stop.request, time_s);
+    } else {
+      double pickup_s = request.pickup_s;
+      if (request.status != RequestStatus::kOnboard) {
+        const auto found = std::find_if(planned_pickups.begin(), planned_pickups.end(),
+                                        [&](const auto& entry) { return entry.first == stop.request; });
+        if (found == planned_pickups.end()) return false;  // drop-off before pick-up
+        pickup_s = found->second;
+      }
+      if (time_s - pickup_s > request.max_ride_s) return false;
+      onboard -= request.request.passengers;
+    }
+    if (etas != nullptr) etas->push_back(time_s);
+    time_s += scenario_.limits.dwell_s;
+  }
+  return true;
+}
+
+void FleetState::stop_driving(VehicleState& vehicle, double now_s) {
+  if (!vehicle.driving) return;
+  const double elapsed_s = std::max(0.0, now_s - vehicle.anchor_s) / vehicle.leg_factor;
+  const double driven_m = travel_.distance_at(vehicle.leg, elapsed_s);
+  const double driven_s = elapsed_s * vehicle.leg_factor;
+  if (vehicle.onboard > 0) {
+    vehicle.occupied_m += driven_m;
+    vehicle.occupied_s += driven_s;
+    vehicle.passenger_m += driven_m * vehicle.onboard;
+    for (const Stop& stop : vehicle.plan) {
+      if (stop.kind == Stop::Kind::kDropoff && requests_[stop.request].status == RequestStatus::kOnboard) {
+        requests_[stop.request].ride_distance_m += driven_m;
+      }
+    }
+  } else {
+    vehicle.empty_m += driven_m;
+    vehicle.empty_driving_s += driven_s;
+  }
+  vehicle.anchor = travel_.position_at(vehicle.leg, elapsed_s);
+  vehicle.anchor_s = std::max(now_s, vehicle.anchor_s);
+  vehicle.driving = false;
+}
+
+void FleetState::start_leg(VehicleState& vehicle, double now_s) {
+  ++vehicle.version;
+  changed_.push_back(vehicle.id);
+  const Location* target = nullptr;
+  if (!vehicle.plan.empty()) {
+    target = &stop_location(vehicle.plan.front());
+  } else if (vehicle.reposition_to) {
+    target = &*vehicle.reposition_to;
+  }
+  if (target == nullptr) return;
+  const double depart_s = std::max(now_s, vehicle.anchor_s);
+  vehicle.leg = travel_.leg(vehicle.anchor, *target);
+  if (!vehicle.leg.reachable) {
+    vehicle.reposition_to.reset();  // only a repositioning target can be unreachable: plans were evaluated
+    return;
+  }
+  vehicle.leg_factor = travel_factor(depart_s);
+  vehicle.anchor_s = depart_s;
+  vehicle.arrival_s = depart_s + vehicle.leg.duration_s * vehicle.leg_factor;
+  vehicle.driving = true;
+}
+
+void FleetState::commit_plan(uint32_t vehicle_id, std::vector<Stop> plan, double now_s) {
+  VehicleState& vehicle = vehicles_[vehicle_id];
+  stop_driving(vehicle, now_s);
+  vehicle.reposition_to.reset();
+  vehicle.plan = std::move(plan);
+  for (const Stop& stop : vehicle.plan) {
+    RequestState& request = requests_[stop.request];
+    if (stop.kind == Stop::Kind::kPickup && request.status == RequestStatus::kPending) {
+      request.status = RequestStatus::kAssigned;
+      request.vehicle = vehicle_id;
+      request.assigned_s = now_s;
+      pending_.erase(std::remove(pending_.begin(), pending_.end(), stop.request), pending_.end());
+      record(now_s, vehicle, "assign", stop.request);
+    }
+  }
+  start_leg(vehicle, now_s);
+}
+
+void FleetState::reposition(uint32_t vehicle_id, const Location& target, double now_s) {
+  VehicleState& vehicle = vehicles_[vehicle_id];
+  if (!vehicle.plan.empty()) return;
+  stop_driving(vehicle, now_s);
+  vehicle.reposition_to = target;
+  record(now_s, vehicle, "reposition", UINT32_MAX);
+  start_leg(vehicle, now_s);
+}
+
+void FleetState::reject(uint32_t request_id, RejectReason reason, double /*now_s*/) {
+  RequestState& request = requests_[request_id];
+  request.status = RequestStatus::kRejected;
+  request.reject_reason = reason;
+  pending_.erase(std::remove(pending_.begin(), pending_.end(), request_id), pending_.end());
+}
+
+void FleetState::arrive(uint32_t vehicle_id, double now_s) {
+  VehicleState& vehicle = vehicles_[vehicle_id];
+  // The whole leg has been driven.
+  stop_driving(vehicle, now_s);
+  vehicle.anchor = vehicle.leg.end;
+  if (!vehicle.plan.empty()) {
+    const Stop stop = vehicle.plan.front();
+    vehicle.plan.erase(vehicle.plan.begin());
+    RequestState& request = requests_[stop.request];
+    if (stop.kind == Stop::Kind::kPickup) {
+      request.status = RequestStatus::kOnboard;
+      request.pickup_s = now_s;
+      vehicle.onboard = static_cast<uint16_t>(vehicle.onboard + request.request.passengers);
+      record(now_s, vehicle, "pickup", stop.request);
+    } else {
+      request.status = RequestStatus::kCompleted;
+      request.dropoff_s = now_s;
+      vehicle.onboard = static_cast<uint16_t>(vehicle.onboard - request.request.passengers);
+      record(now_s, vehicle, "dropoff", stop.request);
+    }
+    vehicle.anchor_s = now_s + scenario_.limits.dwell_s;
+  } else {
+    vehicle.reposition_to.reset();
+  }
+  if (vehicle.plan.empty()) record(vehicle.anchor_s, vehicle, "idle", UINT32_MAX);
+  start_leg(vehicle, now_s);
+}
+
+std::vector<uint32_t> FleetState::take_changed_vehicles() {
+  std::vector<uint32_t> changed;
+  changed.swap(changed_);
+  std::sort(changed.begin(), changed.end());
+  changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+  return changed;
+}
+
+void FleetState::record(double time_s, const VehicleState& vehicle, const char* kind, uint32_t request) {
+  events_.push_back({time_s, vehicle.id, kind, request, travel_.point_of(vehicle.anchor), vehicle.onboard});
+}
+
+std::string FleetState::verify() const {
+  std::vector<int> onboard(vehicles_.size(), 0);
+  std::vector<int> in_plans(requests_.size(), 0);
+  for (const VehicleState& vehicle : vehicles_) {
+    if (vehicle.onboard > vehicle.capacity) return fmt::format("vehicle {} carries {} > {} seats", vehicle.id, vehicle.onboard, vehicle.capacity);
+    std::vector<uint32_t> picked;
+    for (const Stop& stop : vehicle.plan) {
+      const RequestState& request = requests_[stop.request];
+      if (request.vehicle != vehicle.id) return fmt::format("request {} is in vehicle {}'s plan but assigned to {}", stop.request, vehicle.id, request.vehicle);
+      ++in_plans[stop.request];
+      if (stop.kind == Stop::Kind::kPickup) {
+        if (request.status != RequestStatus::kAssigned) return fmt::format("pick-up of request {} planned but it is not waiting", stop.request);
+        picked.push_back(stop.request);
+      } else if (request.status == RequestStatus::kAssigned &&
+                 std::find(picked.begin(), picked.end(), stop.request) == picked.end()) {
+        return fmt::format("request {} is dropped off before it is picked up", stop.request);
+      } else if (request.status != RequestStatus::kAssigned && request.status != RequestStatus::kOnboard) {
+        return fmt::format("drop-off of request {} planned but it is not on its way", stop.request);
+      }
+    }
+  }
+  for (const RequestState& request : requests_) {
+    const uint32_t id = request.request.id;
+    if (request.status == RequestStatus::kOnboard) onboard[request.vehicle] += request.request.passengers;
+    const int expected = request.status == RequestStatus::kAssigned ? 2 : request.status == RequestStatus::kOnboard ? 1 : 0;
+    if (in_plans[id] != expected) return fmt::format("request {} appears {} times in plans, expected {}", id, in_plans[id], expected);
+    const bool listed = std::find(pending_.begin(), pending_.end(), id) != pending_.end();
+    if (listed != (request.status == RequestStatus::kPending)) return fmt::format("request {} pending list disagrees with its status", id);
+  }
+  for (const VehicleState& vehicle : vehicles_) {
+    if (onboard[vehicle.id] != vehicle.onboard) return fmt::format("vehicle {} counts {} aboard, riders say {}", vehicle.id, vehicle.onboard, onboard[vehicle.id]);
+  }
+  return {};
+}
+
+}  // namespace bitgoeul::taxi

@@ -1,0 +1,173 @@
+#pragma once
+// The state of a fleet and its riders at one moment, and the only ways to change it: plans are checked against
+// every rider's limits before they are committed. Dispatch policies read this state and commit plans; the
+// simulator (and later the live service) moves vehicles and executes stops. Time is always passed in.
+
+#include <cstdint>
+#include <cstring>
+#include <unordered_map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "taxi/road_travel.h"
+#include "taxi/scenario.h"
+#include "taxi/trip_request.h"
+
+namespace bitgoeul::taxi {
+
+enum class RequestStatus : uint8_t { kPending, kAssigned, kOnboard, kCompleted, kRejected };
+
+enum class RejectReason : uint8_t {
+  kNone,
+  kNotOnRoad,         // origin or destination farther than max_snap_m from any road
+  kUnroutable,        // no drive from origin to destination
+  kTooManyPassengers, // more riders than any vehicle has seats
+  kNoVehicleInTime,   // nobody could reach the rider before their latest pick-up
+  kAfterServiceEnd,   // still waiting when the service closed
+};
+const char* reject_reason_name(RejectReason reason);
+
+struct RequestState {
+  TripRequest request;
+  Location origin;
+  Location destination;
+  double direct_time_s = 0.0;
+  double direct_distance_m = 0.0;
+  double latest_pickup_s = 0.0;
+  double max_ride_s = 0.0;
+  RequestStatus status = RequestStatus::kPending;
+  RejectReason reject_reason = RejectReason::kNone;
+  uint32_t vehicle = UINT32_MAX;
+  double assigned_s = -1.0;
+  double pickup_s = -1.0;
+  double dropoff_s = -1.0;
+  double ride_distance_m = 0.0;  // driven while this rider was aboard
+};
+
+struct Stop {
+  enum class Kind : uint8_t { kPickup, kDropoff };
+  Kind kind;
+  uint32_t request;
+};
+
+struct VehicleState {
+  uint32_t id = 0;
+  uint16_t capacity = 4;
+  uint16_t onboard = 0;  // riders aboard
+  // The vehicle is at `anchor` at `anchor_s` and from there drives `leg` towards plan.front() (or the
+  // repositioning target). While stopped (dwell) anchor_s lies in the future.
+  RoadPosition anchor;
+  double anchor_s = 0.0;
+  std::vector<Stop> plan;
+  std::optional<Location> reposition_to;
+  Leg leg;
+  double leg_factor = 1.0;  // travel-time factor of the hour the leg started
+  bool driving = false;
+  uint64_t version = 0;  // bumped at every change of course: stale arrival events are ignored
+  double arrival_s = 0.0;
+
+  // Totals for KPIs.
+  double occupied_m = 0.0;
+  double empty_m = 0.0;
+  double occupied_s = 0.0;
+  double empty_driving_s = 0.0;
+  double passenger_m = 0.0;  // riders × metres
+
+  bool idle() const { return plan.empty(); }
+};
+
+struct VehicleEvent {
+  double time_s;
+  uint32_t vehicle;
+  std::string kind;  // assign, pickup, dropoff, reposition, idle
+  uint32_t request;  // UINT32_MAX when none
+  geo::LatLon point;
+  uint16_t onboard;
+};
+
+class FleetState {
+ public:
+  FleetState(RoadTravel& travel, const Scenario& scenario);
+
+  // Adds a request arriving now: snaps and measures it; returns false (and marks it rejected) when it cannot
+  // be served at all.
+  bool add_request(const TripRequest& request);
+  void add_vehicle(const RoadPosition& position, double time_s);
+
+  // Where the vehicle can start a new course from, and when: its position now if driving empty or idle, else the
+  // end of its current stop/leg commitments are respected by planning from its current position with its plan.
+  RoadPosition position_now(const VehicleState& vehicle, double now_s) const;
+
+  // Arrival times of each stop of `plan` for `vehicle` starting now; false if the plan breaks any rider's limit or
+  // the seats. `etas` (optional) receives the arrival time of each stop.
+  bool evaluate_plan(const VehicleState& vehicle, const std::vector<Stop>& plan, double now_s,
+                     std::vector<double>* etas = nullptr);
+  // Replaces the vehicle's plan (which must have passed evaluate_plan) and sets it on its way.
+  void commit_plan(uint32_t vehicle, std::vector<Stop> plan, double now_s);
+  // Sends an idle vehicle towards `target`; it stays available for assignment.
+  void reposition(uint32_t vehicle, const Location& target, double now_s);
+  void reject(uint32_t request, RejectReason reason, double now_s);
+
+  // The vehicle reached plan.front() (or its repositioning target): executes the stop, starts the next leg.
+  void arrive(uint32_t vehicle, double now_s);
+
+  // Vehicles whose course changed since the last call (the simulator schedules their arrivals).
+  std::vector<uint32_t> take_changed_vehicles();
+
+  double travel_factor(double time_s) const;
+  RoadTravel& travel() { return travel_; }
+  const Scenario& scenario() const { return scenario_; }
+  std::vector<VehicleState>& vehicles() { return vehicles_; }
+  const std::vector<VehicleState>& vehicles() const { return vehicles_; }
+  std::vector<RequestState>& requests() { return requests_; }
+  const std::vector<RequestState>& requests() const { return requests_; }
+  // Requests waiting for a vehicle, oldest first.
+  const std::vector<uint32_t>& pending() const { return pending_; }
+  const std::vector<VehicleEvent>& events() const { return events_; }
+  uint16_t max_capacity() const { return max_capacity_; }
+
+  // Checks every invariant (seats, plan consistency, request status against plans); empty when all hold.
+  std::string verify() const;
+
+ private:
+  void start_leg(VehicleState& vehicle, double now_s);
+  void stop_driving(VehicleState& vehicle, double now_s);
+  void record(double time_s, const VehicleState& vehicle, const char* kind, uint32_t request);
+  const Location& stop_location(const Stop& stop) const;
+  // Travel time from a position to a stop, memoised: insertion tries many plans over the same stops.
+  double drive_to_stop_s(const RoadPosition& from, const Stop& stop, RoadPosition& arrival);
+
+  struct LegKey {
+    road::EdgeId edge;
+    double fraction;
+    uint32_t request;
+    Stop::Kind kind;
+    bool operator==(const LegKey&) const = default;
+  };
+  struct LegKeyHash {
+    size_t operator()(const LegKey& key) const {
+      uint64_t bits = 0;
+      static_assert(sizeof(bits) == sizeof(key.fraction));
+      std::memcpy(&bits, &key.fraction, sizeof(bits));
+      return std::hash<uint64_t>()(bits * 0x9E3779B97F4A7C15ULL ^ (uint64_t{key.edge} << 32) ^
+                                   (uint64_t{key.request} << 1) ^ static_cast<uint64_t>(key.kind));
+    }
+  };
+  struct CachedLeg {
+    double seconds;
+    RoadPosition arrival;
+  };
+  std::unordered_map<LegKey, CachedLeg, LegKeyHash> leg_cache_;
+
+  RoadTravel& travel_;
+  const Scenario& scenario_;
+  std::vector<VehicleState> vehicles_;
+  std::vector<RequestState> requests_;
+  std::vector<uint32_t> pending_;
+  std::vector<uint32_t> changed_;
+  std::vector<VehicleEvent> events_;
+  uint16_t max_capacity_ = 0;
+};
+
+}  // namespace bitgoeul::taxi

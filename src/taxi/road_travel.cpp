@@ -1,0 +1,189 @@
+#include "taxi/road_travel.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace bitgoeul::taxi {
+namespace {
+
+// Partial edge times in whole milliseconds, as the router counts them, so that a planned time (time_s) and the
+// driven leg (leg) agree to the millisecond.
+double between_s(const road::RoadGraph& graph, road::EdgeId edge, double from_fraction, double to_fraction) {
+  return (road::time_to_fraction(graph, edge, to_fraction) - road::time_to_fraction(graph, edge, from_fraction)) /
+         1000.0;
+}
+
+}  // namespace
+
+RoadTravel::RoadTravel(const road::RoadGraph& graph, const road::ContractionHierarchy& ch)
+    : graph_(graph), ch_(ch), snapper_(graph), query_(ch), matrix_(ch) {
+  for (road::EdgeId e = 0; e < graph.edge_count(); ++e) {
+    if (graph.travel_time_ms[e] > 0) {
+      max_speed_mps_ = std::max(max_speed_mps_, graph.distance_m[e] / (graph.travel_time_ms[e] / 1000.0));
+    }
+  }
+}
+
+Result<Location> RoadTravel::locate(const geo::LatLon& point, double max_snap_m) const {
+  BITGOEUL_ASSIGN_OR_RETURN(const road::SnappedPoint snapped, snapper_.snap(point, max_snap_m));
+  Location location;
+  location.point = point;
+  location.snap_distance_m = snapped.distance_m;
+  location.options[location.option_count++] = {snapped.along.edge, snapped.along.fraction};
+  if (snapped.two_way()) location.options[location.option_count++] = {snapped.opposite.edge, snapped.opposite.fraction};
+  return location;
+}
+
+geo::LatLon RoadTravel::point_of(const RoadPosition& position) const {
+  const std::vector<geo::LatLon> line = graph_.edge_geometry(position.edge);
+  double total_m = 0.0;
+  for (size_t i = 1; i < line.size(); ++i) total_m += geo::haversine_m(line[i - 1], line[i]);
+  double remaining_m = position.fraction * total_m;
+  for (size_t i = 1; i < line.size(); ++i) {
+    const double piece_m = geo::haversine_m(line[i - 1], line[i]);
+    if (remaining_m <= piece_m || i + 1 == line.size()) {
+      const double t = piece_m > 0 ? std::clamp(remaining_m / piece_m, 0.0, 1.0) : 0.0;
+      return {line[i - 1].lat + t * (line[i].lat - line[i - 1].lat), line[i - 1].lon + t * (line[i].lon - line[i - 1].lon)};
+    }
+    remaining_m -= piece_m;
+  }
+  return line.front();
+}
+
+Location RoadTravel::location_of(const RoadPosition& position) const {
+  Location location;
+  location.point = point_of(position);
+  location.options[0] = position;
+  location.option_count = 1;
+  return location;
+}
+
+std::vector<road::Seed> RoadTravel::source_seeds(const RoadPosition& from) const {
+  const road::TravelTimeMs before_ms = road::time_to_fraction(graph_, from.edge, from.fraction);
+  return {{graph_.head[from.edge], graph_.travel_time_ms[from.edge] - before_ms,
+           static_cast<float>(graph_.distance_m[from.edge] * (1.0 - from.fraction))}};
+}
+
+std::vector<road::Seed> RoadTravel::target_seeds(const RoadPosition& to) const {
+  return {{graph_.tail[to.edge], road::time_to_fraction(graph_, to.edge, to.fraction),
+           static_cast<float>(graph_.distance_m[to.edge] * to.fraction)}};
+}
+
+double RoadTravel::time_s(const RoadPosition& from, const Location& to, RoadPosition* arrival) {
+  double best_s = kUnreachable;
+  RoadPosition best;
+  // One search towards every option at once; the path's end tells which option won.
+  std::array<road::Seed, 2> targets;
+  for (uint8_t i = 0; i < to.option_count; ++i) targets[i] = target_seeds(to.options[i]).front();
+  const road::TravelTimeMs via_ms =
+      query_.run(source_seeds(from), std::span<const road::Seed>(targets.data(), to.option_count));
+  if (via_ms != road::kInfiniteTime) {
+    best_s = via_ms / 1000.0;
+    for (uint8_t i = 0; i < to.option_count; ++i) {
+      if (targets[i].node == query_.path_target()) best = to.options[i];
+    }
+  }
+  // Ahead on the same edge: the hierarchy only sees routes that leave the edge.
+  for (uint8_t i = 0; i < to.option_count; ++i) {
+    const RoadPosition& option = to.options[i];
+    if (option.edge == from.edge && option.fraction >= from.fraction) {
+      const double direct_s = between_s(graph_, from.edge, from.fraction, option.fraction);
+      if (direct_s <= best_s) {
+        best_s = direct_s;
+        best = option;
+      }
+    }
+  }
+  if (arrival != nullptr && best_s < kUnreachable) *arrival = best;
+  return best_s;
+}
+
+Leg RoadTravel::leg(const RoadPosition& from, const Location& to) {
+  RoadPosition arrival;
+  const double best_s = time_s(from, to, &arrival);
+  Leg leg;
+  if (best_s >= kUnreachable) return leg;
+  leg.reachable = true;
+  leg.end = arrival;
+  auto add_piece = [&](road::EdgeId edge, double from_fraction, double to_fraction, double duration_s) {
+    const double distance_m = graph_.distance_m[edge] * (to_fraction - from_fraction);
+    if (duration_s <= 0 && distance_m <= 0) return;
+    leg.pieces.push_back({edge, from_fraction, to_fraction, leg.duration_s, duration_s, distance_m});
+    leg.duration_s += duration_s;
+    leg.distance_m += distance_m;
+  };
+  const double direct_s = arrival.edge == from.edge && arrival.fraction >= from.fraction
+                               ? between_s(graph_, from.edge, from.fraction, arrival.fraction)
+                               : kUnreachable;
+  if (direct_s <= best_s) {
+    add_piece(from.edge, from.fraction, arrival.fraction, direct_s);
+    return leg;
+  }
+  // Re-run the winning query to unpack its path (time_s tried every option).
+  query_.run(source_seeds(from), target_seeds(arrival));
+  add_piece(from.edge, from.fraction, 1.0, between_s(graph_, from.edge, from.fraction, 1.0));
+  for (const road::EdgeId edge : query_.path()) add_piece(edge, 0.0, 1.0, graph_.travel_time_ms[edge] / 1000.0);
+  add_piece(arrival.edge, 0.0, arrival.fraction, between_s(graph_, arrival.edge, 0.0, arrival.fraction));
+  return leg;
+}
+
+void RoadTravel::matrix(std::span<const RoadPosition> from, std::span<const Location> to, std::vector<double>& seconds) {
+  std::vector<std::vector<road::Seed>> sources;
+  sources.reserve(from.size());
+  for (const RoadPosition& position : from) sources.push_back(source_seeds(position));
+  std::vector<std::vector<road::Seed>> targets;
+  targets.reserve(to.size());
+  for (const Location& location : to) {
+    std::vector<road::Seed> seeds;
+    for (uint8_t i = 0; i < location.option_count; ++i) {
+      const auto option_seeds = target_seeds(location.options[i]);
+      seeds.insert(seeds.end(), option_seeds.begin(), option_seeds.end());
+    }
+    targets.push_back(std::move(seeds));
+  }
+  matrix_.compute(std::span<const std::vector<road::Seed>>(sources), std::span<const std::vector<road::Seed>>(targets));
+  seconds.assign(from.size() * to.size(), kUnreachable);
+  for (size_t s = 0; s < from.size(); ++s) {
+    for (size_t t = 0; t < to.size(); ++t) {
+      double& entry = seconds[s * to.size() + t];
+      const road::TravelTimeMs ms = matrix_.travel_time_ms(static_cast<uint32_t>(s), static_cast<uint32_t>(t));
+      if (ms != road::kInfiniteTime) entry = ms / 1000.0;
+      // Ahead on the same edge: the hierarchy only sees routes that leave the edge.
+      for (uint8_t i = 0; i < to[t].option_count; ++i) {
+        const RoadPosition& option = to[t].options[i];
+        if (option.edge == from[s].edge && option.fraction >= from[s].fraction) {
+          entry = std::min(entry, between_s(graph_, option.edge, from[s].fraction, option.fraction));
+        }
+      }
+    }
+  }
+}
+
+void RoadTravel::times_to(std::span<const RoadPosition> from, const Location& to, std::vector<double>& seconds) {
+  matrix(from, std::span<const Location>(&to, 1), seconds);
+}
+
+RoadPosition RoadTravel::position_at(const Leg& leg, double elapsed_s) const {
+  for (const Leg::Piece& piece : leg.pieces) {
+    if (elapsed_s < piece.start_s + piece.duration_s) {
+      const double t = piece.duration_s > 0 ? std::max(0.0, elapsed_s - piece.start_s) / piece.duration_s : 1.0;
+      return {piece.edge, piece.from_fraction + t * (piece.to_fraction - piece.from_fraction)};
+    }
+  }
+  return leg.end;
+}
+
+double RoadTravel::distance_at(const Leg& leg, double elapsed_s) const {
+  double distance_m = 0.0;
+  for (const Leg::Piece& piece : leg.pieces) {
+    if (elapsed_s >= piece.start_s + piece.duration_s) {
+      distance_m += piece.distance_m;
+      continue;
+    }
+    const double t = piece.duration_s > 0 ? std::max(0.0, elapsed_s - piece.start_s) / piece.duration_s : 1.0;
+    return distance_m + t * piece.distance_m;
+  }
+  return distance_m;
+}
+
+}  // namespace bitgoeul::taxi
