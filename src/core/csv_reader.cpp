@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <fstream>
+#include <sstream>
 
 namespace bitgoeul {
 
@@ -10,6 +12,18 @@ Result<CsvReader> CsvReader::open(const std::string& path) {
   reader.path_ = path;
   reader.in_ = std::make_unique<std::ifstream>(path, std::ios::binary);
   if (!*reader.in_) return not_found("{}: cannot open file", path);
+  return read_header(std::move(reader));
+}
+
+Result<CsvReader> CsvReader::from_string(std::string text, std::string source_name) {
+  CsvReader reader;
+  reader.path_ = std::move(source_name);
+  reader.in_ = std::make_unique<std::istringstream>(std::move(text), std::ios::binary);
+  return read_header(std::move(reader));
+}
+
+Result<CsvReader> CsvReader::read_header(CsvReader reader) {
+  const std::string& path = reader.path_;
   bool unterminated = false;
   if (!reader.read_record(reader.header_, unterminated)) return invalid_input("{}: empty file, expected a header row", path);
   if (unterminated) return invalid_input("{}:1: unterminated quoted field in the header", path);
@@ -27,8 +41,14 @@ Result<size_t> CsvReader::column(std::string_view name) const {
   if (found == index_.end()) {
     std::string columns;
     for (const std::string& column : header_) columns += (columns.empty() ? "" : ", ") + column;
-    return invalid_input("{}: no column '{}' (the header has: {})", path_, name, columns);
+    return invalid_input("{}:1: no column '{}' (the header has: {})", path_, name, columns);
   }
+  return found->second;
+}
+
+std::optional<size_t> CsvReader::find_column(std::string_view name) const {
+  const auto found = index_.find(std::string(name));
+  if (found == index_.end()) return std::nullopt;
   return found->second;
 }
 
@@ -88,6 +108,8 @@ Result<bool> CsvReader::next(std::vector<std::string>& fields) {
 
 std::string CsvReader::where() const { return fmt::format("{}:{}: ", path_, record_line_); }
 
+Status CsvReader::row_error(std::string_view message) const { return invalid_input("{}{}", where(), message); }
+
 Result<double> parse_csv_double(const CsvReader& reader, std::string_view column, const std::string& text) {
   double value = 0;
   const char* begin = text.data();
@@ -112,6 +134,12 @@ Result<int64_t> parse_csv_int(const CsvReader& reader, std::string_view column, 
     return invalid_input("{}column '{}': '{}' is not an integer", reader.where(), column, text);
   }
   return value;
+}
+
+Result<bool> parse_csv_bool(const CsvReader& reader, std::string_view column, const std::string& text) {
+  if (text == "1" || text == "true" || text == "yes") return true;
+  if (text == "0" || text == "false" || text == "no" || text.empty()) return false;
+  return invalid_input("{}column '{}': '{}' is not a boolean (true or false)", reader.where(), column, text);
 }
 
 }  // namespace bitgoeul

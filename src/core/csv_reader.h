@@ -4,8 +4,9 @@
 // errors can say "trips.csv:1234: column 'pickup_latitude': 'abc' is not a number".
 
 #include <cstdint>
-#include <fstream>
+#include <istream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -19,10 +20,14 @@ class CsvReader {
  public:
   // Opens `path` and reads its header row. Errors: missing file, empty file, duplicate column names.
   static Result<CsvReader> open(const std::string& path);
+  // Reads CSV held in memory (tests, fuzz targets, embedded tables); `source_name` stands for the path in messages.
+  static Result<CsvReader> from_string(std::string text, std::string source_name);
 
   // Index of a header column, or an error naming the file and the column (and the columns it has).
   Result<size_t> column(std::string_view name) const;
   bool has_column(std::string_view name) const { return index_.count(std::string(name)) > 0; }
+  // Index of an optional column; nullopt when the header lacks it.
+  std::optional<size_t> find_column(std::string_view name) const;
   const std::vector<std::string>& header() const { return header_; }
 
   // Reads the next record into `fields`; false at the end of the file. A malformed record (unterminated quote,
@@ -34,12 +39,15 @@ class CsvReader {
 
   // "path:line: " prefix for messages about the current record.
   std::string where() const;
+  // An invalid-input error "path:line: message" about the current record.
+  Status row_error(std::string_view message) const;
 
  private:
+  static Result<CsvReader> read_header(CsvReader reader);
   bool read_record(std::vector<std::string>& fields, bool& unterminated);
 
   std::string path_;
-  std::unique_ptr<std::ifstream> in_;
+  std::unique_ptr<std::istream> in_;
   std::vector<std::string> header_;
   std::unordered_map<std::string, size_t> index_;
   uint64_t next_line_ = 1;
@@ -49,5 +57,7 @@ class CsvReader {
 // Field conversions with messages naming the place and column.
 Result<double> parse_csv_double(const CsvReader& reader, std::string_view column, const std::string& text);
 Result<int64_t> parse_csv_int(const CsvReader& reader, std::string_view column, const std::string& text);
+// true/1/yes or false/0/no; an empty field is false.
+Result<bool> parse_csv_bool(const CsvReader& reader, std::string_view column, const std::string& text);
 
 }  // namespace bitgoeul

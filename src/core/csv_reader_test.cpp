@@ -54,6 +54,25 @@ TEST(CsvReader, ErrorsNameFileLineAndColumn) {
   EXPECT_NE(missing.status().message().find("no column 'c' (the header has: a, b)"), std::string::npos);
 }
 
+TEST(CsvReader, ReadsTextInMemoryWithTheSameRules) {
+  auto reader = CsvReader::from_string("a,flag\n\"x,y\",yes\nz,maybe\n", "inline.csv");
+  ASSERT_TRUE(reader.is_ok()) << reader.status().to_string();
+  std::vector<std::string> fields;
+  ASSERT_TRUE(reader->next(fields).value());
+  EXPECT_EQ(fields[0], "x,y");
+  EXPECT_TRUE(parse_csv_bool(*reader, "flag", fields[1]).value());
+  EXPECT_FALSE(parse_csv_bool(*reader, "flag", "").value());
+  ASSERT_TRUE(reader->next(fields).value());
+  EXPECT_EQ(parse_csv_bool(*reader, "flag", fields[1]).status().message(),
+            "inline.csv:3: column 'flag': 'maybe' is not a boolean (true or false)");
+  EXPECT_EQ(reader->row_error("bad row").message(), "inline.csv:3: bad row");
+  EXPECT_FALSE(reader->next(fields).value());
+  EXPECT_EQ(reader->find_column("flag"), std::optional<size_t>(1));
+  EXPECT_EQ(reader->find_column("b"), std::nullopt);
+  EXPECT_EQ(reader->column("b").status().message(), "inline.csv:1: no column 'b' (the header has: a, flag)");
+  EXPECT_NE(CsvReader::from_string("", "e.csv").status().message().find("empty file"), std::string::npos);
+}
+
 TEST(CsvReader, EmptyMissingAndDuplicateHeaders) {
   EXPECT_EQ(CsvReader::open("/nonexistent.csv").status().code(), ErrorCode::kNotFound);
   EXPECT_NE(CsvReader::open(write_temp("empty.csv", "")).status().message().find("empty file"), std::string::npos);

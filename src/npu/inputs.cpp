@@ -3,7 +3,7 @@
 #include <charconv>
 
 #include "npu/cluster_file.h"
-#include "npu/csv_reader.h"
+#include "core/csv_reader.h"
 #include "npu/job_csv.h"
 #include "npu/openb_trace.h"
 #include "npu/synthetic_workload.h"
@@ -48,7 +48,7 @@ Result<Inputs> load_inputs(const InputPaths& paths) {
     return inputs;
   }
   BITGOEUL_ASSIGN_OR_RETURN(CsvReader probe, CsvReader::open(paths.trace));
-  if (probe.column("gpu_milli")) {
+  if (probe.has_column("gpu_milli")) {
     BITGOEUL_ASSIGN_OR_RETURN(inputs.workload, read_openb_pods(paths.trace, inputs.cluster, lookup));
   } else {
     BITGOEUL_ASSIGN_OR_RETURN(inputs.workload, read_job_csv(paths.trace, inputs.cluster, lookup));

@@ -4,8 +4,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "core/config_value.h"
-#include "npu/csv_reader.h"
+#include "core/csv_reader.h"
 
 namespace bitgoeul::npu {
 namespace {
@@ -35,7 +34,7 @@ Result<std::vector<JobOption>> parse_types(const CsvReader& reader, std::string_
     if (!type) return reader.row_error(fmt::format("column 'types': unknown device type '{}'", type_name));
     double speed = 1.0;
     if (colon != std::string_view::npos) {
-      BITGOEUL_ASSIGN_OR_RETURN(speed, parse_double_field(reader, "types", part.substr(colon + 1)));
+      BITGOEUL_ASSIGN_OR_RETURN(speed, parse_csv_double(reader, "types", std::string(part.substr(colon + 1))));
       if (!(speed > 0.0)) return reader.row_error("column 'types': speed must be positive");
     }
     for (const JobOption& existing : options) {
@@ -55,29 +54,25 @@ Result<Locality> parse_locality(const CsvReader& reader, std::string_view text) 
   return reader.row_error(fmt::format("column 'locality': '{}' (expected any, rack or node)", text));
 }
 
-}  // namespace
-
-Result<Workload> parse_job_csv(std::string text, const std::string& source_name, const Cluster& cluster,
-                               TenantLookup& tenants) {
-  BITGOEUL_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::from_text(std::move(text), source_name));
-  BITGOEUL_ASSIGN_OR_RETURN(size_t name_col, reader.require_column("name"));
-  BITGOEUL_ASSIGN_OR_RETURN(size_t tenant_col, reader.require_column("tenant"));
-  BITGOEUL_ASSIGN_OR_RETURN(size_t submit_col, reader.require_column("submit_s"));
-  BITGOEUL_ASSIGN_OR_RETURN(size_t duration_col, reader.require_column("duration_s"));
-  const auto limit_col = reader.column("time_limit_s");
-  const auto devices_col = reader.column("devices");
-  const auto share_col = reader.column("share_milli");
-  const auto types_col = reader.column("types");
-  const auto locality_col = reader.column("locality");
-  const auto gang_col = reader.column("gang");
-  const auto preemptible_col = reader.column("preemptible");
-  const auto checkpoint_col = reader.column("checkpoint_s");
+Result<Workload> read_jobs(CsvReader& reader, const Cluster& cluster, TenantLookup& tenants) {
+  BITGOEUL_ASSIGN_OR_RETURN(size_t name_col, reader.column("name"));
+  BITGOEUL_ASSIGN_OR_RETURN(size_t tenant_col, reader.column("tenant"));
+  BITGOEUL_ASSIGN_OR_RETURN(size_t submit_col, reader.column("submit_s"));
+  BITGOEUL_ASSIGN_OR_RETURN(size_t duration_col, reader.column("duration_s"));
+  const std::optional<size_t> limit_col = reader.find_column("time_limit_s");
+  const std::optional<size_t> devices_col = reader.find_column("devices");
+  const std::optional<size_t> share_col = reader.find_column("share_milli");
+  const std::optional<size_t> types_col = reader.find_column("types");
+  const std::optional<size_t> locality_col = reader.find_column("locality");
+  const std::optional<size_t> gang_col = reader.find_column("gang");
+  const std::optional<size_t> preemptible_col = reader.find_column("preemptible");
+  const std::optional<size_t> checkpoint_col = reader.find_column("checkpoint_s");
   static const char* const kKnown[] = {"name",     "tenant", "submit_s", "duration_s",  "time_limit_s",
                                        "devices",  "share_milli", "types", "locality", "gang",
                                        "preemptible", "checkpoint_s"};
   for (const std::string& column : reader.header()) {
     if (std::find(std::begin(kKnown), std::end(kKnown), column) == std::end(kKnown)) {
-      return invalid_input("{}:1: unknown column '{}'", source_name, column);
+      return invalid_input("{}:1: unknown column '{}'", reader.path(), column);
     }
   }
 
@@ -92,22 +87,22 @@ Result<Workload> parse_job_csv(std::string text, const std::string& source_name,
     Result<TenantIndex> tenant = tenants.resolve(row[tenant_col]);
     if (!tenant.is_ok()) return reader.row_error(fmt::format("column 'tenant': {}", tenant.status().message()));
     job.tenant = *tenant;
-    BITGOEUL_ASSIGN_OR_RETURN(job.submit_s, parse_int_field(reader, "submit_s", row[submit_col]));
+    BITGOEUL_ASSIGN_OR_RETURN(job.submit_s, parse_csv_int(reader, "submit_s", row[submit_col]));
     if (job.submit_s < 0) return reader.row_error("column 'submit_s' is negative");
-    BITGOEUL_ASSIGN_OR_RETURN(job.duration_s, parse_int_field(reader, "duration_s", row[duration_col]));
+    BITGOEUL_ASSIGN_OR_RETURN(job.duration_s, parse_csv_int(reader, "duration_s", row[duration_col]));
     if (job.duration_s <= 0) return reader.row_error("column 'duration_s' must be positive");
     if (limit_col && !row[*limit_col].empty()) {
-      BITGOEUL_ASSIGN_OR_RETURN(job.time_limit_s, parse_int_field(reader, "time_limit_s", row[*limit_col]));
+      BITGOEUL_ASSIGN_OR_RETURN(job.time_limit_s, parse_csv_int(reader, "time_limit_s", row[*limit_col]));
       if (job.time_limit_s < 0) return reader.row_error("column 'time_limit_s' is negative");
     }
     int64_t devices = 1;
     if (devices_col && !row[*devices_col].empty()) {
-      BITGOEUL_ASSIGN_OR_RETURN(devices, parse_int_field(reader, "devices", row[*devices_col]));
+      BITGOEUL_ASSIGN_OR_RETURN(devices, parse_csv_int(reader, "devices", row[*devices_col]));
     }
     if (devices < 1 || devices > 100000) return reader.row_error("column 'devices' must be between 1 and 100000");
     job.device_count = static_cast<uint32_t>(devices);
     if (share_col && !row[*share_col].empty()) {
-      BITGOEUL_ASSIGN_OR_RETURN(int64_t share, parse_int_field(reader, "share_milli", row[*share_col]));
+      BITGOEUL_ASSIGN_OR_RETURN(int64_t share, parse_csv_int(reader, "share_milli", row[*share_col]));
       if (share < 0 || share > 1000) return reader.row_error("column 'share_milli' must be between 0 and 1000");
       if (share > 0 && share < 1000) {
         if (devices != 1) return reader.row_error("a fractional share_milli needs devices = 1");
@@ -118,13 +113,13 @@ Result<Workload> parse_job_csv(std::string text, const std::string& source_name,
     BITGOEUL_ASSIGN_OR_RETURN(job.locality, parse_locality(reader, locality_col ? row[*locality_col] : ""));
     bool gang = true;
     if (gang_col && !row[*gang_col].empty()) {
-      BITGOEUL_ASSIGN_OR_RETURN(gang, parse_bool_field(reader, "gang", row[*gang_col]));
+      BITGOEUL_ASSIGN_OR_RETURN(gang, parse_csv_bool(reader, "gang", row[*gang_col]));
     }
     if (preemptible_col) {
-      BITGOEUL_ASSIGN_OR_RETURN(job.preemptible, parse_bool_field(reader, "preemptible", row[*preemptible_col]));
+      BITGOEUL_ASSIGN_OR_RETURN(job.preemptible, parse_csv_bool(reader, "preemptible", row[*preemptible_col]));
     }
     if (checkpoint_col && !row[*checkpoint_col].empty()) {
-      BITGOEUL_ASSIGN_OR_RETURN(job.checkpoint_s, parse_int_field(reader, "checkpoint_s", row[*checkpoint_col]));
+      BITGOEUL_ASSIGN_OR_RETURN(job.checkpoint_s, parse_csv_int(reader, "checkpoint_s", row[*checkpoint_col]));
       if (job.checkpoint_s < 0) return reader.row_error("column 'checkpoint_s' is negative");
     }
     if (!gang && job.device_count > 1) {
@@ -149,9 +144,17 @@ Result<Workload> parse_job_csv(std::string text, const std::string& source_name,
   return workload;
 }
 
+}  // namespace
+
+Result<Workload> parse_job_csv(std::string text, const std::string& source_name, const Cluster& cluster,
+                               TenantLookup& tenants) {
+  BITGOEUL_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::from_string(std::move(text), source_name));
+  return read_jobs(reader, cluster, tenants);
+}
+
 Result<Workload> read_job_csv(const std::string& path, const Cluster& cluster, TenantLookup& tenants) {
-  BITGOEUL_ASSIGN_OR_RETURN(std::string text, read_text_file(path));
-  return parse_job_csv(std::move(text), path, cluster, tenants);
+  BITGOEUL_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path));
+  return read_jobs(reader, cluster, tenants);
 }
 
 Status write_job_csv(const Workload& workload, const Cluster& cluster, const Tenants& tenants,

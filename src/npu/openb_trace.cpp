@@ -2,22 +2,22 @@
 
 #include <algorithm>
 
-#include "npu/csv_reader.h"
+#include "core/csv_reader.h"
 
 namespace bitgoeul::npu {
 
 Result<Cluster> read_openb_nodes(const std::string& path) {
   BITGOEUL_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path));
-  BITGOEUL_ASSIGN_OR_RETURN(size_t name_col, reader.require_column("sn"));
-  BITGOEUL_ASSIGN_OR_RETURN(size_t gpu_col, reader.require_column("gpu"));
-  BITGOEUL_ASSIGN_OR_RETURN(size_t model_col, reader.require_column("model"));
+  BITGOEUL_ASSIGN_OR_RETURN(size_t name_col, reader.column("sn"));
+  BITGOEUL_ASSIGN_OR_RETURN(size_t gpu_col, reader.column("gpu"));
+  BITGOEUL_ASSIGN_OR_RETURN(size_t model_col, reader.column("model"));
   Cluster cluster;
   cluster.name = path;
   std::vector<std::string> row;
   while (true) {
     BITGOEUL_ASSIGN_OR_RETURN(bool more, reader.next(row));
     if (!more) break;
-    BITGOEUL_ASSIGN_OR_RETURN(int64_t gpus, parse_int_field(reader, "gpu", row[gpu_col]));
+    BITGOEUL_ASSIGN_OR_RETURN(int64_t gpus, parse_csv_int(reader, "gpu", row[gpu_col]));
     if (gpus < 0 || gpus > 1024) return reader.row_error("column 'gpu' must be between 0 and 1024");
     if (gpus == 0) continue;
     const std::string& model = row[model_col];
@@ -44,27 +44,27 @@ Result<Cluster> read_openb_nodes(const std::string& path) {
 
 Result<Workload> read_openb_pods(const std::string& path, const Cluster& cluster, TenantLookup& tenants) {
   BITGOEUL_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path));
-  BITGOEUL_ASSIGN_OR_RETURN(size_t name_col, reader.require_column("name"));
-  BITGOEUL_ASSIGN_OR_RETURN(size_t num_gpu_col, reader.require_column("num_gpu"));
-  BITGOEUL_ASSIGN_OR_RETURN(size_t milli_col, reader.require_column("gpu_milli"));
-  const auto creation_col = reader.column("creation_time");
-  const auto deletion_col = reader.column("deletion_time");
+  BITGOEUL_ASSIGN_OR_RETURN(size_t name_col, reader.column("name"));
+  BITGOEUL_ASSIGN_OR_RETURN(size_t num_gpu_col, reader.column("num_gpu"));
+  BITGOEUL_ASSIGN_OR_RETURN(size_t milli_col, reader.column("gpu_milli"));
+  const std::optional<size_t> creation_col = reader.find_column("creation_time");
+  const std::optional<size_t> deletion_col = reader.find_column("deletion_time");
   if (!creation_col || !deletion_col) {
     return unsupported("{}: no creation_time/deletion_time columns; order-only pod lists (multigpu50) need "
                        "arrival times that this reader does not invent",
                        path);
   }
-  const auto scheduled_col = reader.column("scheduled_time");
-  const auto spec_col = reader.column("gpu_spec");
-  const auto qos_col = reader.column("qos");
+  const std::optional<size_t> scheduled_col = reader.find_column("scheduled_time");
+  const std::optional<size_t> spec_col = reader.find_column("gpu_spec");
+  const std::optional<size_t> qos_col = reader.find_column("qos");
 
   Workload workload;
   std::vector<std::string> row;
   while (true) {
     BITGOEUL_ASSIGN_OR_RETURN(bool more, reader.next(row));
     if (!more) break;
-    BITGOEUL_ASSIGN_OR_RETURN(int64_t num_gpu, parse_int_field(reader, "num_gpu", row[num_gpu_col]));
-    BITGOEUL_ASSIGN_OR_RETURN(int64_t gpu_milli, parse_int_field(reader, "gpu_milli", row[milli_col]));
+    BITGOEUL_ASSIGN_OR_RETURN(int64_t num_gpu, parse_csv_int(reader, "num_gpu", row[num_gpu_col]));
+    BITGOEUL_ASSIGN_OR_RETURN(int64_t gpu_milli, parse_csv_int(reader, "gpu_milli", row[milli_col]));
     if (num_gpu < 0 || num_gpu > 1024) return reader.row_error("column 'num_gpu' must be between 0 and 1024");
     if (gpu_milli < 0 || gpu_milli > 1000) return reader.row_error("column 'gpu_milli' must be between 0 and 1000");
     if (num_gpu == 0) {
@@ -77,11 +77,11 @@ Result<Workload> read_openb_pods(const std::string& path, const Cluster& cluster
     job.name = row[name_col];
     job.device_count = static_cast<uint32_t>(num_gpu);
     job.share_milli = gpu_milli < 1000 ? static_cast<uint32_t>(gpu_milli) : 0;
-    BITGOEUL_ASSIGN_OR_RETURN(job.submit_s, parse_int_field(reader, "creation_time", row[*creation_col]));
-    BITGOEUL_ASSIGN_OR_RETURN(int64_t deletion_s, parse_int_field(reader, "deletion_time", row[*deletion_col]));
+    BITGOEUL_ASSIGN_OR_RETURN(job.submit_s, parse_csv_int(reader, "creation_time", row[*creation_col]));
+    BITGOEUL_ASSIGN_OR_RETURN(int64_t deletion_s, parse_csv_int(reader, "deletion_time", row[*deletion_col]));
     int64_t start_s = job.submit_s;
     if (scheduled_col && !row[*scheduled_col].empty()) {
-      BITGOEUL_ASSIGN_OR_RETURN(start_s, parse_int_field(reader, "scheduled_time", row[*scheduled_col]));
+      BITGOEUL_ASSIGN_OR_RETURN(start_s, parse_csv_int(reader, "scheduled_time", row[*scheduled_col]));
     }
     if (job.submit_s < 0 || deletion_s < job.submit_s) {
       return reader.row_error("times must satisfy 0 <= creation_time <= deletion_time");

@@ -3,20 +3,20 @@
 #include <algorithm>
 #include <cmath>
 
-#include "npu/csv_reader.h"
+#include "core/csv_reader.h"
 #include "npu/random.h"
 
 namespace bitgoeul::npu {
 
 Result<std::vector<int64_t>> read_philly_runtimes(const std::string& path) {
   BITGOEUL_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path));
-  BITGOEUL_ASSIGN_OR_RETURN(size_t column, reader.require_column("runtime"));
+  BITGOEUL_ASSIGN_OR_RETURN(size_t column, reader.column("runtime"));
   std::vector<int64_t> runtimes;
   std::vector<std::string> row;
   while (true) {
     BITGOEUL_ASSIGN_OR_RETURN(bool more, reader.next(row));
     if (!more) break;
-    BITGOEUL_ASSIGN_OR_RETURN(double seconds, parse_double_field(reader, "runtime", row[column]));
+    BITGOEUL_ASSIGN_OR_RETURN(double seconds, parse_csv_double(reader, "runtime", row[column]));
     if (seconds < 0.0 || seconds > 1e9) return reader.row_error("column 'runtime' must be between 0 and 1e9");
     runtimes.push_back(std::max<int64_t>(1, std::llround(seconds)));
   }

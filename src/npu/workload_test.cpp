@@ -90,12 +90,15 @@ TEST(JobCsv, BadRowsNameTheLine) {
   };
   const std::string header = "name,tenant,submit_s,duration_s,devices,share_milli,types\n";
   EXPECT_EQ(error(header + "ok,t,0,10,1,0,\nbad,t,x,10,1,0,\n"),
-            "jobs.csv:3: column 'submit_s': 'x' is not a number");
+            "jobs.csv:3: column 'submit_s': 'x' is not an integer");
   EXPECT_EQ(error(header + "bad,t,0,0,1,0,\n"), "jobs.csv:2: column 'duration_s' must be positive");
   EXPECT_EQ(error(header + "bad,t,0,10,1,0,TPU\n"), "jobs.csv:2: column 'types': unknown device type 'TPU'");
   EXPECT_EQ(error(header + "bad,t,0,10,2,300,\n"), "jobs.csv:2: a fractional share_milli needs devices = 1");
   EXPECT_EQ(error(header + "bad,t,0,10\n"), "jobs.csv:2: 4 fields, the header has 7");
-  EXPECT_EQ(error("name,tenant,submit_s\n"), "jobs.csv:1: missing column 'duration_s' in the header");
+  EXPECT_EQ(error("name,tenant,submit_s\n"),
+            "jobs.csv:1: no column 'duration_s' (the header has: name, tenant, submit_s)");
+  EXPECT_EQ(error("name,tenant,submit_s,duration_s,preemptible\np,t,0,10,maybe\n"),
+            "jobs.csv:2: column 'preemptible': 'maybe' is not a boolean (true or false)");
   EXPECT_EQ(error(header + "big,t,0,10,9,0,RNGD\n").find("jobs.csv:2: job 'big': no acceptable device type can "
                                                         "ever hold it"),
             0u);
@@ -172,7 +175,7 @@ TEST(OpenbTrace, BadRowsNameTheLine) {
     std::fclose(file);
   }
   const Status status = read_openb_nodes(path).status();
-  EXPECT_EQ(status.message(), path + ":3: column 'gpu': 'two' is not a number");
+  EXPECT_EQ(status.message(), path + ":3: column 'gpu': 'two' is not an integer");
 }
 
 TEST(Synthetic, SameSeedSameJobsAndCalibratedToPhilly) {
