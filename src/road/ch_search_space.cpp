@@ -1,0 +1,65 @@
+#include "road/ch_search_space.h"
+
+#include <algorithm>
+
+namespace bitgoeul::road {
+
+ChSearchSpaceBuilder::ChSearchSpaceBuilder(const ContractionHierarchy& ch)
+    : ch_(ch), stamp_(ch.node_count(), 0), time_ms_(ch.node_count(), kInfiniteTime), heap_(ch.node_count()) {}
+
+void ChSearchSpaceBuilder::build(std::span<const Seed> seeds, bool forward, ChSearchSpace& out) {
+  if (++round_ == 0) {  // the stamps wrapped around: forget them all once
+    std::fill(stamp_.begin(), stamp_.end(), 0);
+    round_ = 1;
+  }
+  heap_.clear();
+  settled_.clear();
+  for (const Seed& seed : seeds) {
+    const uint32_t rank = ch_.rank[seed.node];
+    if (stamp_[rank] != round_ || seed.offset_ms < time_ms_[rank]) {
+      stamp_[rank] = round_;
+      time_ms_[rank] = seed.offset_ms;
+      heap_.push_or_decrease(rank, seed.offset_ms);
+    }
+  }
+  // Forward searches climb the upward arcs of each node; backward ones climb the downward arcs stored at it,
+  // whose heads are the more important tails of arcs entering it.
+  const ChArcs& arcs = forward ? ch_.upward : ch_.downward;
+  while (!heap_.empty()) {
+    const auto [rank, time_ms] = heap_.pop();
+    settled_.push_back(rank);
+    for (uint32_t arc = arcs.first_out[rank]; arc < arcs.first_out[rank + 1]; ++arc) {
+      const uint32_t next = arcs.head[arc];
+      const TravelTimeMs candidate = time_ms + arcs.travel_time_ms[arc];
+      if (stamp_[next] != round_ || candidate < time_ms_[next]) {
+        stamp_[next] = round_;
+        time_ms_[next] = candidate;
+        heap_.push_or_decrease(next, candidate);
+      }
+    }
+  }
+  std::sort(settled_.begin(), settled_.end());
+  out.rank.assign(settled_.begin(), settled_.end());
+  out.time_ms.resize(settled_.size());
+  for (size_t i = 0; i < settled_.size(); ++i) out.time_ms[i] = time_ms_[settled_[i]];
+}
+
+TravelTimeMs meet(const ChSearchSpace& forward, const ChSearchSpace& backward) {
+  uint64_t best = kInfiniteTime;
+  size_t i = 0;
+  size_t j = 0;
+  while (i < forward.rank.size() && j < backward.rank.size()) {
+    if (forward.rank[i] < backward.rank[j]) {
+      ++i;
+    } else if (forward.rank[i] > backward.rank[j]) {
+      ++j;
+    } else {
+      best = std::min<uint64_t>(best, uint64_t{forward.time_ms[i]} + backward.time_ms[j]);
+      ++i;
+      ++j;
+    }
+  }
+  return static_cast<TravelTimeMs>(std::min<uint64_t>(best, kInfiniteTime));
+}
+
+}  // namespace bitgoeul::road

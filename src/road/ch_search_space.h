@@ -1,0 +1,43 @@
+#pragma once
+// Contraction-hierarchy search spaces, kept: the nodes an upward search from a point settles, with their times.
+// The shortest time from s to t is the minimum, over the ranks both spaces contain, of forward(s) + backward(t)
+// (the meeting node of any shortest path is in both). Dispatchers that ask many times between the same few
+// points (every stop of every vehicle plan) build each point's spaces once and then answer each question by
+// merging two short sorted lists, with no search at all.
+
+#include <span>
+#include <vector>
+
+#include "core/indexed_heap.h"
+#include "road/contraction_hierarchy.h"
+#include "road/dijkstra.h"
+
+namespace bitgoeul::road {
+
+struct ChSearchSpace {
+  std::vector<uint32_t> rank;  // ascending
+  std::vector<TravelTimeMs> time_ms;
+  bool empty() const { return rank.empty(); }
+};
+
+class ChSearchSpaceBuilder {
+ public:
+  // `ch` must outlive the builder. Allocates once; build() allocates only what `out` grows by.
+  explicit ChSearchSpaceBuilder(const ContractionHierarchy& ch);
+  // The upward search space from `seeds` (RoadGraph nodes with offsets): towards more important nodes along
+  // the hierarchy's arcs leaving them (`forward`, for times from the seeds) or entering them (for times to them).
+  void build(std::span<const Seed> seeds, bool forward, ChSearchSpace& out);
+
+ private:
+  const ContractionHierarchy& ch_;
+  std::vector<uint32_t> stamp_;
+  std::vector<TravelTimeMs> time_ms_;
+  std::vector<uint32_t> settled_;
+  IndexedMinHeap<TravelTimeMs> heap_;
+  uint32_t round_ = 0;
+};
+
+// Shortest time from the forward space's seeds to the backward space's seeds; kInfiniteTime if they never meet.
+TravelTimeMs meet(const ChSearchSpace& forward, const ChSearchSpace& backward);
+
+}  // namespace bitgoeul::road
