@@ -44,8 +44,7 @@ RoadGraph make_synthetic_grid(const SyntheticGridOptions& options);
 // Nodes are capital letters. A road joins two letters on one row through '-' (two-way) or '>' / '<' (one-way
 // in that direction), or two letters in one column through '|' (two-way) or 'v' / '^' (one-way). Digits on a road
 // give its travel time in seconds (10 s if none; on a vertical road read top to bottom). One character is 10 m
-// east or 20 m south. `extra` adds edges the
-// picture cannot show (parallel or zero-time edges).
+// east or 20 m south. `extra` adds edges the picture cannot show (parallel or zero-time edges).
 struct DrawnEdge {
   char from = 'A';
   char to = 'A';
