@@ -25,8 +25,18 @@ void ChSearchSpaceBuilder::build(std::span<const Seed> seeds, bool forward, ChSe
   // Forward searches climb the upward arcs of each node; backward ones climb the downward arcs stored at it,
   // whose heads are the more important tails of arcs entering it.
   const ChArcs& arcs = forward ? ch_.upward : ch_.downward;
+  // Stall-on-demand: a node reached more cheaply through a more important node (over the arcs of the other
+  // direction) is on no shortest path from the seeds; it is left out and not expanded, which shrinks spaces
+  // severalfold and keeps merges short.
+  const ChArcs& stall_arcs = forward ? ch_.downward : ch_.upward;
   while (!heap_.empty()) {
     const auto [rank, time_ms] = heap_.pop();
+    bool stalled = false;
+    for (uint32_t arc = stall_arcs.first_out[rank]; arc < stall_arcs.first_out[rank + 1] && !stalled; ++arc) {
+      const uint32_t above = stall_arcs.head[arc];
+      stalled = stamp_[above] == round_ && uint64_t{time_ms_[above]} + stall_arcs.travel_time_ms[arc] < time_ms;
+    }
+    if (stalled) continue;
     settled_.push_back(rank);
     for (uint32_t arc = arcs.first_out[rank]; arc < arcs.first_out[rank + 1]; ++arc) {
       const uint32_t next = arcs.head[arc];

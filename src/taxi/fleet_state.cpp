@@ -19,7 +19,8 @@ const char* reject_reason_name(RejectReason reason) {
   return "unknown";
 }
 
-FleetState::FleetState(RoadTravel& travel, const Scenario& scenario) : travel_(travel), scenario_(scenario) {}
+FleetState::FleetState(RoadTravel& travel, const Scenario& scenario)
+    : travel_(travel), scenario_(scenario), space_builder_(travel.ch()) {}
 
 double FleetState::travel_factor(double time_s) const {
   const auto hour = static_cast<int64_t>(std::floor(time_s / 3600.0));
@@ -34,6 +35,7 @@ void FleetState::add_vehicle(const RoadPosition& position, double time_s) {
   vehicle.anchor_s = time_s;
   max_capacity_ = std::max(max_capacity_, vehicle.capacity);
   vehicles_.push_back(std::move(vehicle));
+  position_spaces_.emplace_back();
   record(time_s, vehicles_.back(), "start", UINT32_MAX);
 }
 
@@ -42,6 +44,7 @@ bool FleetState::add_request(const TripRequest& request) {
   state.request = request;
   const double now_s = request.request_time_s;
   requests_.push_back(state);
+  stop_spaces_.emplace_back();
   RequestState& added = requests_.back();
   auto origin = travel_.locate(request.origin, scenario_.limits.max_snap_m);
   auto destination = travel_.locate(request.destination, scenario_.limits.max_snap_m);
@@ -83,33 +86,69 @@ const Location& FleetState::stop_location(const Stop& stop) const {
   return stop.kind == Stop::Kind::kPickup ? request.origin : request.destination;
 }
 
-double FleetState::drive_to_stop_s(const RoadPosition& from, const Stop& stop, RoadPosition& arrival) {
-  constexpr size_t kMaxCachedLegs = 1 << 21;  // about 100 MB; cleared whole when full
-  const LegKey key{from.edge, from.fraction, stop.request, stop.kind};
-  if (const auto found = leg_cache_.find(key); found != leg_cache_.end()) {
-    arrival = found->second.arrival;
-    return found->second.seconds;
+const FleetState::StopSpaces& FleetState::stop_spaces(const Stop& stop) {
+  std::unique_ptr<StopSpaces>& slot = stop_spaces_[stop.request][stop.kind == Stop::Kind::kPickup ? 0 : 1];
+  if (!slot) {
+    slot = std::make_unique<StopSpaces>();
+    const Location& location = stop_location(stop);
+    for (uint8_t i = 0; i < location.option_count; ++i) {
+      const road::Seed source = travel_.source_seed(location.options[i]);
+      const road::Seed target = travel_.target_seed(location.options[i]);
+      space_builder_.build(std::span<const road::Seed>(&source, 1), /*forward=*/true, (*slot)[i].from);
+      space_builder_.build(std::span<const road::Seed>(&target, 1), /*forward=*/false, (*slot)[i].to);
+    }
   }
-  if (leg_cache_.size() >= kMaxCachedLegs) leg_cache_.clear();
-  const double seconds = travel_.time_s(from, stop_location(stop), &arrival);
-  leg_cache_.emplace(key, CachedLeg{seconds, arrival});
-  return seconds;
+  return *slot;
+}
+
+void FleetState::release_spaces(uint32_t request, Stop::Kind kind) {
+  stop_spaces_[request][kind == Stop::Kind::kPickup ? 0 : 1].reset();
+}
+
+const road::ChSearchSpace& FleetState::position_space(const VehicleState& vehicle, const RoadPosition& position) {
+  PositionSpace& cached = position_spaces_[vehicle.id];
+  if (!cached.valid || !(cached.position == position)) {
+    const road::Seed source = travel_.source_seed(position);
+    space_builder_.build(std::span<const road::Seed>(&source, 1), /*forward=*/true, cached.space);
+    cached.position = position;
+    cached.valid = true;
+  }
+  return cached.space;
+}
+
+double FleetState::drive_to_stop_s(const road::ChSearchSpace& from_space, const RoadPosition& from, const Stop& stop,
+                                   uint8_t& option) {
+  const StopSpaces& target = stop_spaces(stop);
+  const Location& location = stop_location(stop);
+  double best_s = kUnreachable;
+  for (uint8_t i = 0; i < location.option_count; ++i) {
+    const road::TravelTimeMs via_ms = road::meet(from_space, target[i].to);
+    double seconds = via_ms == road::kInfiniteTime ? kUnreachable : via_ms / 1000.0;
+    seconds = std::min(seconds, travel_.ahead_on_edge_s(from, location.options[i]));
+    if (seconds < best_s) {
+      best_s = seconds;
+      option = i;
+    }
+  }
+  return best_s;
 }
 
 bool FleetState::evaluate_plan(const VehicleState& vehicle, const std::vector<Stop>& plan, double now_s,
                                std::vector<double>* etas) {
   if (etas != nullptr) etas->clear();
   RoadPosition position = position_now(vehicle, now_s);
+  const road::ChSearchSpace* space = &position_space(vehicle, position);
   double time_s = std::max(now_s, vehicle.anchor_s);
   int onboard = vehicle.onboard;
   // Planned pick-up times of the riders picked up within this plan, to bound their ride.
   std::vector<std::pair<uint32_t, double>> planned_pickups;
   for (const Stop& stop : plan) {
-    RoadPosition arrival;
-    const double drive_s = drive_to_stop_s(position, stop, arrival);
+    uint8_t option = 0;
+    const double drive_s = drive_to_stop_s(*space, position, stop, option);
     if (drive_s >= kUnreachable) return false;
     time_s += drive_s * travel_factor(time_s);
-    position = arrival;
+    position = stop_location(stop).options[option];
+    space = &stop_spaces(stop)[option].from;
     const RequestState& request = requests_[stop.request];
     if (stop.kind == Stop::Kind::kPickup) {
       if (time_s > request.latest_pickup_s) return false;
@@ -167,7 +206,14 @@ void FleetState::start_leg(VehicleState& vehicle, double now_s) {
   }
   if (target == nullptr) return;
   const double depart_s = std::max(now_s, vehicle.anchor_s);
-  vehicle.leg = travel_.leg(vehicle.anchor, *target);
+  if (!vehicle.plan.empty()) {
+    // Drive to the option the plan was evaluated with, so planned and driven times agree even on ties.
+    uint8_t option = 0;
+    drive_to_stop_s(position_space(vehicle, vehicle.anchor), vehicle.anchor, vehicle.plan.front(), option);
+    vehicle.leg = travel_.leg(vehicle.anchor, travel_.location_of(target->options[option]));
+  } else {
+    vehicle.leg = travel_.leg(vehicle.anchor, *target);
+  }
   if (!vehicle.leg.reachable) {
     vehicle.reposition_to.reset();  // only a repositioning target can be unreachable: plans were evaluated
     return;
@@ -209,6 +255,8 @@ void FleetState::reject(uint32_t request_id, RejectReason reason, double /*now_s
   RequestState& request = requests_[request_id];
   request.status = RequestStatus::kRejected;
   request.reject_reason = reason;
+  release_spaces(request_id, Stop::Kind::kPickup);
+  release_spaces(request_id, Stop::Kind::kDropoff);
   pending_.erase(std::remove(pending_.begin(), pending_.end(), request_id), pending_.end());
 }
 
@@ -224,11 +272,13 @@ void FleetState::arrive(uint32_t vehicle_id, double now_s) {
     if (stop.kind == Stop::Kind::kPickup) {
       request.status = RequestStatus::kOnboard;
       request.pickup_s = now_s;
+      release_spaces(stop.request, Stop::Kind::kPickup);
       vehicle.onboard = static_cast<uint16_t>(vehicle.onboard + request.request.passengers);
       record(now_s, vehicle, "pickup", stop.request);
     } else {
       request.status = RequestStatus::kCompleted;
       request.dropoff_s = now_s;
+      release_spaces(stop.request, Stop::Kind::kDropoff);
       vehicle.onboard = static_cast<uint16_t>(vehicle.onboard - request.request.passengers);
       record(now_s, vehicle, "dropoff", stop.request);
     }

@@ -4,12 +4,13 @@
 // simulator (and later the live service) moves vehicles and executes stops. Time is always passed in.
 
 #include <cstdint>
-#include <cstring>
-#include <unordered_map>
+#include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "road/ch_search_space.h"
 #include "taxi/road_travel.h"
 #include "taxi/scenario.h"
 #include "taxi/trip_request.h"
@@ -135,30 +136,27 @@ class FleetState {
   void stop_driving(VehicleState& vehicle, double now_s);
   void record(double time_s, const VehicleState& vehicle, const char* kind, uint32_t request);
   const Location& stop_location(const Stop& stop) const;
-  // Travel time from a position to a stop, memoised: insertion tries many plans over the same stops.
-  double drive_to_stop_s(const RoadPosition& from, const Stop& stop, RoadPosition& arrival);
+  // CH search spaces of the options of every waiting or travelling rider's pick-up and drop-off, built when first
+  // needed and dropped once the stop is done: a plan's legs are then answered by merging two sorted lists, not by
+  // searching, which is what makes trying many insertions affordable.
+  struct OptionSpaces {
+    road::ChSearchSpace from;  // routes leaving the option
+    road::ChSearchSpace to;    // routes arriving at it
+  };
+  using StopSpaces = std::array<OptionSpaces, 2>;
+  const StopSpaces& stop_spaces(const Stop& stop);
+  void release_spaces(uint32_t request, Stop::Kind kind);
+  // The space of routes leaving `position`, remembered per vehicle while it stays there.
+  const road::ChSearchSpace& position_space(const VehicleState& vehicle, const RoadPosition& position);
+  // Seconds from `from` (whose space is `from_space`) to the best option of `stop`; `option` gets its index.
+  double drive_to_stop_s(const road::ChSearchSpace& from_space, const RoadPosition& from, const Stop& stop,
+                         uint8_t& option);
 
-  struct LegKey {
-    road::EdgeId edge;
-    double fraction;
-    uint32_t request;
-    Stop::Kind kind;
-    bool operator==(const LegKey&) const = default;
+  struct PositionSpace {
+    RoadPosition position;
+    road::ChSearchSpace space;
+    bool valid = false;
   };
-  struct LegKeyHash {
-    size_t operator()(const LegKey& key) const {
-      uint64_t bits = 0;
-      static_assert(sizeof(bits) == sizeof(key.fraction));
-      std::memcpy(&bits, &key.fraction, sizeof(bits));
-      return std::hash<uint64_t>()(bits * 0x9E3779B97F4A7C15ULL ^ (uint64_t{key.edge} << 32) ^
-                                   (uint64_t{key.request} << 1) ^ static_cast<uint64_t>(key.kind));
-    }
-  };
-  struct CachedLeg {
-    double seconds;
-    RoadPosition arrival;
-  };
-  std::unordered_map<LegKey, CachedLeg, LegKeyHash> leg_cache_;
 
   RoadTravel& travel_;
   const Scenario& scenario_;
@@ -168,6 +166,9 @@ class FleetState {
   std::vector<uint32_t> changed_;
   std::vector<VehicleEvent> events_;
   uint16_t max_capacity_ = 0;
+  std::vector<std::array<std::unique_ptr<StopSpaces>, 2>> stop_spaces_;  // per request: pick-up, drop-off
+  std::vector<PositionSpace> position_spaces_;  // per vehicle
+  road::ChSearchSpaceBuilder space_builder_;
 };
 
 }  // namespace bitgoeul::taxi

@@ -58,15 +58,20 @@ Location RoadTravel::location_of(const RoadPosition& position) const {
   return location;
 }
 
-std::vector<road::Seed> RoadTravel::source_seeds(const RoadPosition& from) const {
+road::Seed RoadTravel::source_seed(const RoadPosition& from) const {
   const road::TravelTimeMs before_ms = road::time_to_fraction(graph_, from.edge, from.fraction);
-  return {{graph_.head[from.edge], graph_.travel_time_ms[from.edge] - before_ms,
-           static_cast<float>(graph_.distance_m[from.edge] * (1.0 - from.fraction))}};
+  return {graph_.head[from.edge], graph_.travel_time_ms[from.edge] - before_ms,
+          static_cast<float>(graph_.distance_m[from.edge] * (1.0 - from.fraction))};
 }
 
-std::vector<road::Seed> RoadTravel::target_seeds(const RoadPosition& to) const {
-  return {{graph_.tail[to.edge], road::time_to_fraction(graph_, to.edge, to.fraction),
-           static_cast<float>(graph_.distance_m[to.edge] * to.fraction)}};
+road::Seed RoadTravel::target_seed(const RoadPosition& to) const {
+  return {graph_.tail[to.edge], road::time_to_fraction(graph_, to.edge, to.fraction),
+          static_cast<float>(graph_.distance_m[to.edge] * to.fraction)};
+}
+
+double RoadTravel::ahead_on_edge_s(const RoadPosition& from, const RoadPosition& to) const {
+  if (to.edge != from.edge || to.fraction < from.fraction) return kUnreachable;
+  return between_s(graph_, from.edge, from.fraction, to.fraction);
 }
 
 double RoadTravel::time_s(const RoadPosition& from, const Location& to, RoadPosition* arrival) {
@@ -74,24 +79,21 @@ double RoadTravel::time_s(const RoadPosition& from, const Location& to, RoadPosi
   RoadPosition best;
   // One search towards every option at once; the path's end tells which option won.
   std::array<road::Seed, 2> targets;
-  for (uint8_t i = 0; i < to.option_count; ++i) targets[i] = target_seeds(to.options[i]).front();
-  const road::TravelTimeMs via_ms =
-      query_.run(source_seeds(from), std::span<const road::Seed>(targets.data(), to.option_count));
+  for (uint8_t i = 0; i < to.option_count; ++i) targets[i] = target_seed(to.options[i]);
+  const road::Seed source = source_seed(from);
+  const road::TravelTimeMs via_ms = query_.run(std::span<const road::Seed>(&source, 1),
+                                               std::span<const road::Seed>(targets.data(), to.option_count));
   if (via_ms != road::kInfiniteTime) {
     best_s = via_ms / 1000.0;
     for (uint8_t i = 0; i < to.option_count; ++i) {
       if (targets[i].node == query_.path_target()) best = to.options[i];
     }
   }
-  // Ahead on the same edge: the hierarchy only sees routes that leave the edge.
   for (uint8_t i = 0; i < to.option_count; ++i) {
-    const RoadPosition& option = to.options[i];
-    if (option.edge == from.edge && option.fraction >= from.fraction) {
-      const double direct_s = between_s(graph_, from.edge, from.fraction, option.fraction);
-      if (direct_s <= best_s) {
-        best_s = direct_s;
-        best = option;
-      }
+    const double direct_s = ahead_on_edge_s(from, to.options[i]);
+    if (direct_s <= best_s) {
+      best_s = direct_s;
+      best = to.options[i];
     }
   }
   if (arrival != nullptr && best_s < kUnreachable) *arrival = best;
@@ -112,15 +114,15 @@ Leg RoadTravel::leg(const RoadPosition& from, const Location& to) {
     leg.duration_s += duration_s;
     leg.distance_m += distance_m;
   };
-  const double direct_s = arrival.edge == from.edge && arrival.fraction >= from.fraction
-                               ? between_s(graph_, from.edge, from.fraction, arrival.fraction)
-                               : kUnreachable;
+  const double direct_s = ahead_on_edge_s(from, arrival);
   if (direct_s <= best_s) {
     add_piece(from.edge, from.fraction, arrival.fraction, direct_s);
     return leg;
   }
   // Re-run the winning query to unpack its path (time_s tried every option).
-  query_.run(source_seeds(from), target_seeds(arrival));
+  const road::Seed source = source_seed(from);
+  const road::Seed target = target_seed(arrival);
+  query_.run(std::span<const road::Seed>(&source, 1), std::span<const road::Seed>(&target, 1));
   add_piece(from.edge, from.fraction, 1.0, between_s(graph_, from.edge, from.fraction, 1.0));
   for (const road::EdgeId edge : query_.path()) add_piece(edge, 0.0, 1.0, graph_.travel_time_ms[edge] / 1000.0);
   add_piece(arrival.edge, 0.0, arrival.fraction, between_s(graph_, arrival.edge, 0.0, arrival.fraction));
@@ -130,15 +132,12 @@ Leg RoadTravel::leg(const RoadPosition& from, const Location& to) {
 void RoadTravel::matrix(std::span<const RoadPosition> from, std::span<const Location> to, std::vector<double>& seconds) {
   std::vector<std::vector<road::Seed>> sources;
   sources.reserve(from.size());
-  for (const RoadPosition& position : from) sources.push_back(source_seeds(position));
+  for (const RoadPosition& position : from) sources.push_back({source_seed(position)});
   std::vector<std::vector<road::Seed>> targets;
   targets.reserve(to.size());
   for (const Location& location : to) {
     std::vector<road::Seed> seeds;
-    for (uint8_t i = 0; i < location.option_count; ++i) {
-      const auto option_seeds = target_seeds(location.options[i]);
-      seeds.insert(seeds.end(), option_seeds.begin(), option_seeds.end());
-    }
+    for (uint8_t i = 0; i < location.option_count; ++i) seeds.push_back(target_seed(location.options[i]));
     targets.push_back(std::move(seeds));
   }
   matrix_.compute(std::span<const std::vector<road::Seed>>(sources), std::span<const std::vector<road::Seed>>(targets));
@@ -148,13 +147,7 @@ void RoadTravel::matrix(std::span<const RoadPosition> from, std::span<const Loca
       double& entry = seconds[s * to.size() + t];
       const road::TravelTimeMs ms = matrix_.travel_time_ms(static_cast<uint32_t>(s), static_cast<uint32_t>(t));
       if (ms != road::kInfiniteTime) entry = ms / 1000.0;
-      // Ahead on the same edge: the hierarchy only sees routes that leave the edge.
-      for (uint8_t i = 0; i < to[t].option_count; ++i) {
-        const RoadPosition& option = to[t].options[i];
-        if (option.edge == from[s].edge && option.fraction >= from[s].fraction) {
-          entry = std::min(entry, between_s(graph_, option.edge, from[s].fraction, option.fraction));
-        }
-      }
+      for (uint8_t i = 0; i < to[t].option_count; ++i) entry = std::min(entry, ahead_on_edge_s(from[s], to[t].options[i]));
     }
   }
 }

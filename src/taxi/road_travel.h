@@ -83,10 +83,17 @@ class RoadTravel {
   double max_speed_mps() const { return max_speed_mps_; }
 
   const road::RoadGraph& graph() const { return graph_; }
+  const road::ContractionHierarchy& ch() const { return ch_; }
+
+  // The hierarchy's view of a position: where a route from it enters the node graph (the edge's head, with the
+  // rest of the edge as offset), and where a route to it leaves (the edge's tail, with the part before it).
+  road::Seed source_seed(const RoadPosition& from) const;
+  road::Seed target_seed(const RoadPosition& to) const;
+  // Seconds from `from` to `to` when `to` lies ahead on the same edge (the hierarchy only sees routes that leave
+  // the edge); kUnreachable otherwise.
+  double ahead_on_edge_s(const RoadPosition& from, const RoadPosition& to) const;
 
  private:
-  std::vector<road::Seed> source_seeds(const RoadPosition& from) const;
-  std::vector<road::Seed> target_seeds(const RoadPosition& to) const;
   double edge_time_s(road::EdgeId edge) const { return graph_.travel_time_ms[edge] / 1000.0; }
 
   const road::RoadGraph& graph_;
