@@ -24,7 +24,7 @@ TravelTimeMs time_to_fraction(const RoadGraph& graph, EdgeId edge, double fracti
 }
 
 Router::Router(const RoadGraph& graph, const ContractionHierarchy& ch, RouterOptions options)
-    : graph_(graph), ch_(ch), options_(options), snapper_(graph), query_(ch), matrix_(ch) {}
+    : graph_(graph), options_(options), snapper_(graph), query_(ch), matrix_(ch) {}
 
 std::vector<Seed> Router::source_seeds(const SnappedPoint& point) const {
   std::vector<Seed> seeds;

@@ -59,7 +59,6 @@ class Router {
   std::vector<Seed> target_seeds(const SnappedPoint& point) const;
 
   const RoadGraph& graph_;
-  const ContractionHierarchy& ch_;
   RouterOptions options_;
   Snapper snapper_;
   ChQuery query_;
