@@ -1,6 +1,7 @@
 // `bitgoeul npu ...`: NPU computing center scheduling and simulation.
-//   simulate  one policy on one trace: jobs.csv and metrics.json
-//   compare   several policies on the same input: one table (compare.csv) and each run's files
+//   simulate  one policy on one trace: jobs.csv, metrics.json, timeseries.csv and report.html
+//   compare   several policies on the same input: one table (compare.csv), one report.html with charts, and each
+//             run's files
 //   generate  a seeded synthetic trace (Philly-calibrated) as a job CSV
 
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include "npu/metrics.h"
 #include "npu/placement/placement.h"
 #include "npu/policies/policy.h"
+#include "npu/report.h"
 #include "npu/simulator.h"
 
 namespace bitgoeul::cli {
@@ -49,14 +51,17 @@ Status ensure_dir(const std::string& dir) {
   return Status::ok();
 }
 
-Result<npu::Metrics> run_one(const npu::Inputs& inputs, const std::string& policy_name, const NpuArgs& args,
-                             const std::string& output_dir) {
+// One policy's run; with an output directory, its jobs.csv, metrics.json and timeseries.csv are written there.
+Result<npu::ReportRun> run_one(const npu::Inputs& inputs, const std::string& policy_name, const NpuArgs& args,
+                               const std::string& output_dir) {
   BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<npu::Policy> policy, npu::make_policy(policy_name, {}));
   BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<npu::Placement> placement, npu::make_placement(args.placement));
   placement->set_demand(npu::demand_of(inputs.workload));
   ProgressBar bar(fmt::format("npu {} ", policy_name), inputs.workload.jobs.size());
   npu::SimulationOptions options;
   options.verify = args.verify;
+  // The same interval for every policy of a comparison, so their charts share instants.
+  options.sample_interval_s = npu::suggest_sample_interval_s(inputs.workload);
   options.on_progress = [&bar](size_t done, size_t) { bar.set(done); };
   BITGOEUL_ASSIGN_OR_RETURN(npu::SimulationResult result,
                             npu::simulate(inputs.cluster, inputs.tenants, inputs.workload, *policy, *placement,
@@ -69,8 +74,18 @@ Result<npu::Metrics> run_one(const npu::Inputs& inputs, const std::string& polic
     BITGOEUL_RETURN_IF_ERROR(npu::write_jobs_csv(inputs.cluster, inputs.tenants, inputs.workload, result,
                                                  output_dir + "/jobs.csv"));
     BITGOEUL_RETURN_IF_ERROR(npu::write_metrics_json(metrics, output_dir + "/metrics.json"));
+    BITGOEUL_RETURN_IF_ERROR(npu::write_timeseries_csv(inputs.cluster, result.series, output_dir + "/timeseries.csv"));
   }
-  return metrics;
+  npu::ReportRun run;
+  run.jct_s = npu::completion_times_s(inputs.workload, result);
+  run.series = std::move(result.series);
+  run.metrics = std::move(metrics);
+  return run;
+}
+
+std::string report_title(const npu::Inputs& inputs, const NpuArgs& args) {
+  return fmt::format("NPU center simulation: {} on {} ({} placement)", args.paths.trace, inputs.cluster.name,
+                     args.placement);
 }
 
 std::string table_header() {
@@ -105,9 +120,13 @@ void add_simulate(CLI::App& npu_app, CommandRegistry& registry) {
   registry.on_run(command, [args, policy]() -> Status {
     BITGOEUL_ASSIGN_OR_RETURN(npu::Inputs inputs, npu::load_inputs(args->paths));
     print_inputs(inputs);
-    BITGOEUL_ASSIGN_OR_RETURN(npu::Metrics metrics, run_one(inputs, *policy, *args, args->output_dir));
-    fmt::print("{}{}", table_header(), table_row(metrics));
-    if (!args->output_dir.empty()) fmt::print("wrote {0}/jobs.csv and {0}/metrics.json\n", args->output_dir);
+    BITGOEUL_ASSIGN_OR_RETURN(npu::ReportRun run, run_one(inputs, *policy, *args, args->output_dir));
+    fmt::print("{}{}", table_header(), table_row(run.metrics));
+    if (!args->output_dir.empty()) {
+      const std::string report = args->output_dir + "/report.html";
+      BITGOEUL_RETURN_IF_ERROR(npu::write_html_report(inputs.cluster, report_title(inputs, *args), {run}, report));
+      fmt::print("wrote {0}/jobs.csv, {0}/metrics.json, {0}/timeseries.csv and {1}\n", args->output_dir, report);
+    }
     return Status::ok();
   });
 }
@@ -118,21 +137,25 @@ void add_compare(CLI::App& npu_app, CommandRegistry& registry) {
   auto policies = std::make_shared<std::vector<std::string>>(npu::policy_names());
   add_input_options(command, *args);
   command->add_option("--policies", *policies, "Policies to compare (default: all)")->delimiter(',');
-  command->add_option("-o,--output", args->output_dir, "Output directory: compare.csv and one folder per policy");
+  command->add_option("-o,--output", args->output_dir,
+                      "Output directory: compare.csv, report.html and one folder per policy");
   registry.on_run(command, [args, policies]() -> Status {
     BITGOEUL_ASSIGN_OR_RETURN(npu::Inputs inputs, npu::load_inputs(args->paths));
     print_inputs(inputs);
     std::string table = table_header();
     std::string csv = "policy,placement,finished,never_started,jct_mean_s,jct_p50_s,jct_p99_s,wait_mean_s,"
                       "wait_p50_s,wait_p99_s,makespan_s,utilisation,fragmented_devices,jain_fairness,preemptions\n";
+    std::vector<npu::ReportRun> runs;
     for (const std::string& policy : *policies) {
       const std::string dir = args->output_dir.empty() ? "" : args->output_dir + "/" + policy;
-      BITGOEUL_ASSIGN_OR_RETURN(npu::Metrics m, run_one(inputs, policy, *args, dir));
+      BITGOEUL_ASSIGN_OR_RETURN(npu::ReportRun run, run_one(inputs, policy, *args, dir));
+      const npu::Metrics& m = run.metrics;
       table += table_row(m);
       csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", m.policy, m.placement,
                          m.completed + m.timed_out, m.never_started, m.jct_s.mean, m.jct_s.p50, m.jct_s.p99,
                          m.wait_s.mean, m.wait_s.p50, m.wait_s.p99, m.makespan_s, m.utilisation_overall,
                          m.fragmented_devices, m.jain_fairness, m.preemptions);
+      runs.push_back(std::move(run));
     }
     fmt::print("{}", table);
     if (!args->output_dir.empty()) {
@@ -140,7 +163,9 @@ void add_compare(CLI::App& npu_app, CommandRegistry& registry) {
       std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "w"), &std::fclose);
       if (!file) return io_error("{}: cannot create file", path);
       fmt::print(file.get(), "{}", csv);
-      fmt::print("wrote {}\n", path);
+      const std::string report = args->output_dir + "/report.html";
+      BITGOEUL_RETURN_IF_ERROR(npu::write_html_report(inputs.cluster, report_title(inputs, *args), runs, report));
+      fmt::print("wrote {} and {}\n", path, report);
     }
     return Status::ok();
   });

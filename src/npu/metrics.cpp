@@ -126,6 +126,32 @@ Metrics compute_metrics(const Cluster& cluster, const Tenants& tenants, const Wo
   return m;
 }
 
+std::vector<double> completion_times_s(const Workload& workload, const SimulationResult& result) {
+  std::vector<double> jct;
+  for (JobIndex j = 0; j < workload.jobs.size() && j < result.jobs.size(); ++j) {
+    const JobProgress& p = result.jobs[j];
+    if (p.state == JobState::kFinished) jct.push_back(static_cast<double>(p.end_s - workload.jobs[j].submit_s));
+  }
+  return jct;
+}
+
+Status write_timeseries_csv(const Cluster& cluster, const TimeSeries& series, const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "w"), &std::fclose);
+  if (!file) return io_error("{}: cannot create file", path);
+  fmt::print(file.get(), "time_s,queued,running");
+  for (const DeviceType& type : cluster.device_types) fmt::print(file.get(), ",used_{}", type.name);
+  fmt::print(file.get(), "\n");
+  for (size_t i = 0; i < series.size(); ++i) {
+    fmt::print(file.get(), "{},{},{}", series.time_s(i), series.queued_jobs[i], series.running_jobs[i]);
+    for (const std::vector<int64_t>& used : series.used_milli) {
+      fmt::print(file.get(), ",{}", static_cast<double>(used[i]) / kMilliPerDevice);
+    }
+    fmt::print(file.get(), "\n");
+  }
+  if (std::ferror(file.get()) != 0) return io_error("{}: write failed", path);
+  return Status::ok();
+}
+
 Status write_jobs_csv(const Cluster& cluster, const Tenants& tenants, const Workload& workload,
                       const SimulationResult& result, const std::string& path) {
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "w"), &std::fclose);

@@ -67,6 +67,12 @@ struct Metrics {
 Metrics compute_metrics(const Cluster& cluster, const Tenants& tenants, const Workload& workload,
                         const SimulationResult& result, std::string policy, std::string placement);
 
+// JCT (end − submit) of every finished job, in job order.
+std::vector<double> completion_times_s(const Workload& workload, const SimulationResult& result);
+
+// timeseries.csv: time_s, queued, running, then used devices per device type (fractional), one row per sample.
+Status write_timeseries_csv(const Cluster& cluster, const TimeSeries& series, const std::string& path);
+
 Status write_jobs_csv(const Cluster& cluster, const Tenants& tenants, const Workload& workload,
                       const SimulationResult& result, const std::string& path);
 Status write_metrics_json(const Metrics& metrics, const std::string& path);

@@ -54,6 +54,8 @@ class Simulation final : public SchedulingContext {
     totals_.fragmented_milli_s.assign(types, 0.0);
     totals_.free_milli_s.assign(types, 0.0);
     fragmented_milli_.assign(types, 0);
+    series_.interval_s = std::max<int64_t>(0, options.sample_interval_s);
+    series_.used_milli.assign(series_.interval_s > 0 ? types : 0, {});
   }
 
   Result<SimulationResult> run();
@@ -89,6 +91,7 @@ class Simulation final : public SchedulingContext {
     return progress_[job].preemptions > 0 ? workload_.jobs[job].checkpoint_s : 0;
   }
   void advance_to(int64_t time_s);
+  void sample_before(int64_t time_s);
   void finish(JobIndex job);
   void stop_running(JobIndex job, double burnt_hours);
   void compact_lists();
@@ -113,6 +116,8 @@ class Simulation final : public SchedulingContext {
   size_t finished_ = 0;
   std::vector<int64_t> fragmented_milli_;
   SimulationTotals totals_;
+  TimeSeries series_;
+  int64_t next_sample_s_ = 0;
   // "Does not fit" answers for request shapes on the current state version (plans on the live state only).
   mutable uint64_t failed_version_ = ~uint64_t{0};
   mutable std::vector<std::tuple<DeviceTypeIndex, uint32_t, uint32_t, Locality>> failed_shapes_;
@@ -252,7 +257,33 @@ void Simulation::finish(JobIndex job_index) {
   ++finished_;
 }
 
+void Simulation::sample_before(int64_t time_s) {
+  if (series_.interval_s <= 0) return;
+  while (next_sample_s_ < time_s) {
+    if (series_.size() == kMaxTimeSeriesSamples) {
+      // Halve the resolution: keep samples 0, 2, 4, ... (exactly the instants of the doubled interval).
+      const auto keep_even = [](auto& values) {
+        for (size_t i = 0; 2 * i < values.size(); ++i) values[i] = values[2 * i];
+        values.resize((values.size() + 1) / 2);
+      };
+      keep_even(series_.queued_jobs);
+      keep_even(series_.running_jobs);
+      for (std::vector<int64_t>& used : series_.used_milli) keep_even(used);
+      series_.interval_s *= 2;
+      next_sample_s_ = series_.time_s(series_.size());
+      continue;
+    }
+    series_.queued_jobs.push_back(static_cast<uint32_t>(waiting_.size()));
+    series_.running_jobs.push_back(static_cast<uint32_t>(running_.size()));
+    for (DeviceTypeIndex t = 0; t < series_.used_milli.size(); ++t) {
+      series_.used_milli[t].push_back(state_.used_milli_of_type(t));
+    }
+    next_sample_s_ += series_.interval_s;
+  }
+}
+
 void Simulation::advance_to(int64_t time_s) {
+  sample_before(time_s);
   const double dt = static_cast<double>(time_s - now_s_);
   if (dt > 0.0) {
     for (DeviceTypeIndex t = 0; t < cluster_.device_types.size(); ++t) {
@@ -381,6 +412,8 @@ Result<SimulationResult> Simulation::run() {
     totals_.first_submit_s = now_s_;
     totals_.last_end_s = now_s_;
     accounting_.advance(now_s_);
+    series_.start_s = now_s_;
+    next_sample_s_ = now_s_;
   }
   size_t next_arrival = 0;
   size_t progress_reported = 0;
@@ -434,14 +467,29 @@ Result<SimulationResult> Simulation::run() {
     progress_[j].outcome = JobOutcome::kNeverStarted;
     progress_[j].waited_s += now_s_ - progress_[j].queued_since_s;
   }
+  if (!jobs.empty()) sample_before(now_s_ + 1);  // the final state, at or after the last end
   if (options_.on_progress) options_.on_progress(finished_, jobs.size());
   SimulationResult result;
   result.jobs = std::move(progress_);
   result.totals = std::move(totals_);
+  result.series = std::move(series_);
   return result;
 }
 
 }  // namespace
+
+int64_t suggest_sample_interval_s(const Workload& workload, size_t target_samples) {
+  if (workload.jobs.empty() || target_samples == 0) return 1;
+  int64_t longest_s = 0;
+  for (const Job& job : workload.jobs) longest_s = std::max(longest_s, job.estimate_s());
+  const int64_t span_s = workload.jobs.back().submit_s - workload.jobs.front().submit_s + longest_s;
+  const int64_t wanted = std::max<int64_t>(1, span_s / static_cast<int64_t>(target_samples));
+  for (int64_t decade = 1;; decade *= 10) {
+    for (const int64_t step : {1, 2, 5}) {
+      if (step * decade >= wanted) return step * decade;
+    }
+  }
+}
 
 Result<SimulationResult> simulate(const Cluster& cluster, const Tenants& tenants, const Workload& workload,
                                   Policy& policy, Placement& placement, const SimulationOptions& options) {

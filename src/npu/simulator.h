@@ -22,10 +22,33 @@ namespace bitgoeul::npu {
 
 struct SimulationOptions {
   bool verify = false;
+  // Sample the state every this many simulated seconds (0: no time series). When a run would exceed
+  // kMaxTimeSeriesSamples, the interval doubles and every other sample is dropped, so long runs stay bounded.
+  int64_t sample_interval_s = 0;
   double usage_half_life_s = 7 * 86400.0;  // fair-share usage decay (Slurm's PriorityDecayHalfLife)
   // Called now and then with (jobs finished, total jobs); may be empty.
   std::function<void(size_t, size_t)> on_progress;
 };
+
+inline constexpr size_t kMaxTimeSeriesSamples = 2000;
+
+// The state sampled at start_s + k × interval_s (k = 0, 1, ...) from the first submission until the last job ends:
+// sample k is the state holding from that instant until the next event, after the scheduling pass of any events
+// at that instant. Deterministic, since it depends on simulated time only.
+struct TimeSeries {
+  int64_t start_s = 0;
+  int64_t interval_s = 0;  // 0: not sampled
+  std::vector<uint32_t> queued_jobs;
+  std::vector<uint32_t> running_jobs;
+  std::vector<std::vector<int64_t>> used_milli;  // [device type][sample]: allocated thousandths
+
+  size_t size() const { return queued_jobs.size(); }
+  int64_t time_s(size_t sample) const { return start_s + static_cast<int64_t>(sample) * interval_s; }
+};
+
+// An interval giving about `target_samples` samples over the workload's submission span plus its longest job
+// estimate: a 1, 2 or 5 × 10^k number of seconds, at least 1.
+int64_t suggest_sample_interval_s(const Workload& workload, size_t target_samples = 500);
 
 // Time integrals gathered during the run, for the metrics.
 struct SimulationTotals {
@@ -42,6 +65,7 @@ struct SimulationTotals {
 struct SimulationResult {
   std::vector<JobProgress> jobs;  // parallel to Workload::jobs
   SimulationTotals totals;
+  TimeSeries series;  // empty unless SimulationOptions::sample_interval_s > 0
 };
 
 // REQUIRES: the workload's jobs validate against cluster and tenants and are sorted by submission.

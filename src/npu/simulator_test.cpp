@@ -251,6 +251,56 @@ TEST(Simulator, ExampleCenterRunsUnderEveryPolicy) {
   }
 }
 
+TEST(Simulator, TimeSeriesSamplesTheStateAtFixedInstants) {
+  // One H100 pair; three 100 s two-device jobs at t = 0 run one after another. Sampled every 50 s from t = 0 to
+  // the last end (300 s): the state after each instant's scheduling pass.
+  const auto scenario = make_scenario(kMixedCluster, "",
+                                      "name,tenant,submit_s,duration_s,devices,types\n"
+                                      "a,t,0,100,2,H100\nb,t,0,100,2,H100\nc,t,0,100,2,H100\n");
+  const SimulationResult result = run(scenario, "fifo", "first-fit", {}, 50);
+  const TimeSeries& series = result.series;
+  EXPECT_EQ(series.start_s, 0);
+  EXPECT_EQ(series.interval_s, 50);
+  EXPECT_EQ(series.queued_jobs, (std::vector<uint32_t>{2, 2, 1, 1, 0, 0, 0}));
+  EXPECT_EQ(series.running_jobs, (std::vector<uint32_t>{1, 1, 1, 1, 1, 1, 0}));
+  ASSERT_EQ(series.used_milli.size(), 2u);
+  EXPECT_EQ(series.used_milli[0], (std::vector<int64_t>(7, 0)));  // RNGD idle
+  EXPECT_EQ(series.used_milli[1], (std::vector<int64_t>{2000, 2000, 2000, 2000, 2000, 2000, 0}));
+  EXPECT_EQ(series.time_s(6), 300);
+  EXPECT_EQ(run(scenario, "fifo").series.size(), 0u);  // not sampled unless asked
+}
+
+TEST(Simulator, LongTimeSeriesHalveTheirResolution) {
+  const auto scenario = make_scenario(kMixedCluster, "",
+                                      "name,tenant,submit_s,duration_s,devices,types\n"
+                                      "long,t,0,10000,1,H100\nlate,t,5000,10,1,RNGD\n");
+  const SimulationResult result = run(scenario, "fifo", "first-fit", {}, 1);
+  const TimeSeries& series = result.series;
+  // 10,001 instants at 1 s exceed the cap; 8 s is the first doubling that fits (1,251 samples).
+  EXPECT_EQ(series.interval_s, 8);
+  EXPECT_EQ(series.size(), 1251u);
+  EXPECT_LE(series.size(), kMaxTimeSeriesSamples);
+  EXPECT_EQ(series.time_s(series.size() - 1), 10000);
+  EXPECT_EQ(series.used_milli[1][series.size() - 2], 1000);
+  EXPECT_EQ(series.used_milli[1].back(), 0);
+  EXPECT_EQ(series.running_jobs[624], 1u);  // t = 4992
+  EXPECT_EQ(series.running_jobs[625], 2u);  // t = 5000: the late job started
+  EXPECT_EQ(series.running_jobs[626], 2u);  // t = 5008: it ends at 5010
+  EXPECT_EQ(series.running_jobs[627], 1u);  // t = 5016
+}
+
+TEST(Simulator, SuggestedSampleIntervalsAreRound) {
+  Workload workload;
+  Job job;
+  job.duration_s = 1000;
+  workload.jobs.push_back(job);
+  job.submit_s = 99000;
+  workload.jobs.push_back(job);
+  EXPECT_EQ(suggest_sample_interval_s(workload, 500), 200);  // span 100,000 s / 500 = 200
+  EXPECT_EQ(suggest_sample_interval_s(workload, 300), 500);  // 333 rounds up to 500
+  EXPECT_EQ(suggest_sample_interval_s(Workload{}, 300), 1);
+}
+
 TEST(Metrics, SummariesUseNearestRank) {
   const Distribution d = summarise({5, 1, 4, 2, 3});
   EXPECT_EQ(d.count, 5u);

@@ -42,13 +42,15 @@ inline Scenario make_scenario(const std::string& cluster_toml, const std::string
 }
 
 inline SimulationResult run(const Scenario& scenario, const std::string& policy_name,
-                            const std::string& placement_name = "first-fit", PolicyOptions policy_options = {}) {
+                            const std::string& placement_name = "first-fit", PolicyOptions policy_options = {},
+                            int64_t sample_interval_s = 0) {
   Result<std::unique_ptr<Policy>> policy = make_policy(policy_name, policy_options);
   Result<std::unique_ptr<Placement>> placement = make_placement(placement_name);
   EXPECT_TRUE(policy.is_ok() && placement.is_ok());
   (*placement)->set_demand(demand_of(scenario.workload));
   SimulationOptions options;
   options.verify = true;
+  options.sample_interval_s = sample_interval_s;
   Result<SimulationResult> result =
       simulate(scenario.cluster, scenario.tenants, scenario.workload, **policy, **placement, options);
   EXPECT_TRUE(result.is_ok()) << result.status().to_string();
