@@ -33,10 +33,8 @@ void ChQuery::seed(Side& side, std::span<const Seed> seeds) {
   side.heap.clear();
   for (const Seed& seed : seeds) {
     const uint32_t rank = ch_.rank[seed.node];
-    if (!reached(side, rank) || seed.offset_ms < side.distance_ms[rank]) {
-      side.stamp[rank] = round_;
-      side.distance_ms[rank] = seed.offset_ms;
-      side.parent_rank[rank] = kInvalidId;
+    if (!reached(side, rank) || seed.offset_ms < side.label[rank].distance_ms) {
+      side.label[rank] = {round_, seed.offset_ms, kInvalidId, 0};
       side.heap.push_or_decrease(rank, seed.offset_ms);
     }
   }
@@ -44,8 +42,8 @@ void ChQuery::seed(Side& side, std::span<const Seed> seeds) {
 
 TravelTimeMs ChQuery::run(std::span<const Seed> sources, std::span<const Seed> targets) {
   if (++round_ == 0) {
-    std::fill(forward_.stamp.begin(), forward_.stamp.end(), 0);
-    std::fill(backward_.stamp.begin(), backward_.stamp.end(), 0);
+    for (Label& label : forward_.label) label.round = 0;
+    for (Label& label : backward_.label) label.round = 0;
     round_ = 1;
   }
   best_ms_ = kInfiniteTime;
@@ -67,24 +65,22 @@ TravelTimeMs ChQuery::run(std::span<const Seed> sources, std::span<const Seed> t
 
 void ChQuery::settle(Side& side, const ChArcs& climb, const ChArcs& stall, const Side& other) {
   const auto [rank, time_ms] = side.heap.pop();
-  if (reached(other, rank) && time_ms + other.distance_ms[rank] < best_ms_) {
-    best_ms_ = time_ms + other.distance_ms[rank];
+  if (reached(other, rank) && time_ms + other.label[rank].distance_ms < best_ms_) {
+    best_ms_ = time_ms + other.label[rank].distance_ms;
     meeting_rank_ = rank;
   }
   // Stall on demand: a more important node already reached offers a cheaper way here, so this label is not exact
   // and nothing found through it can be on a shortest route.
   for (uint32_t a = stall.first_out[rank]; a < stall.first_out[rank + 1]; ++a) {
     const uint32_t above = stall.head[a];
-    if (reached(side, above) && side.distance_ms[above] + stall.travel_time_ms[a] < time_ms) return;
+    if (reached(side, above) && side.label[above].distance_ms + stall.travel_time_ms[a] < time_ms) return;
   }
   for (uint32_t a = climb.first_out[rank]; a < climb.first_out[rank + 1]; ++a) {
     const uint32_t head = climb.head[a];
     const TravelTimeMs candidate = time_ms + climb.travel_time_ms[a];
-    if (!reached(side, head) || candidate < side.distance_ms[head]) {
-      side.stamp[head] = round_;
-      side.distance_ms[head] = candidate;
-      side.parent_rank[head] = rank;
-      side.parent_arc[head] = a;
+    Label& label = side.label[head];
+    if (label.round != round_ || candidate < label.distance_ms) {
+      label = {round_, candidate, rank, a};
       side.heap.push_or_decrease(head, candidate);
     }
   }
@@ -101,26 +97,26 @@ void ChQuery::path(std::vector<EdgeId>& edges) const {
   if (meeting_rank_ == kInvalidId) return;
   // Upward arcs from the source to the meeting node, collected backwards.
   std::vector<uint32_t> up_arcs;
-  for (uint32_t rank = meeting_rank_; forward_.parent_rank[rank] != kInvalidId; rank = forward_.parent_rank[rank]) {
-    up_arcs.push_back(forward_.parent_arc[rank]);
+  for (uint32_t rank = meeting_rank_; forward_.label[rank].parent_rank != kInvalidId; rank = forward_.label[rank].parent_rank) {
+    up_arcs.push_back(forward_.label[rank].parent_arc);
   }
   for (auto it = up_arcs.rbegin(); it != up_arcs.rend(); ++it) unpack_arc(ch_, true, *it, edges);
-  for (uint32_t rank = meeting_rank_; backward_.parent_rank[rank] != kInvalidId; rank = backward_.parent_rank[rank]) {
-    unpack_arc(ch_, false, backward_.parent_arc[rank], edges);
+  for (uint32_t rank = meeting_rank_; backward_.label[rank].parent_rank != kInvalidId; rank = backward_.label[rank].parent_rank) {
+    unpack_arc(ch_, false, backward_.label[rank].parent_arc, edges);
   }
 }
 
 NodeId ChQuery::path_source() const {
   if (meeting_rank_ == kInvalidId) return kInvalidId;
   uint32_t rank = meeting_rank_;
-  while (forward_.parent_rank[rank] != kInvalidId) rank = forward_.parent_rank[rank];
+  while (forward_.label[rank].parent_rank != kInvalidId) rank = forward_.label[rank].parent_rank;
   return ch_.order[rank];
 }
 
 NodeId ChQuery::path_target() const {
   if (meeting_rank_ == kInvalidId) return kInvalidId;
   uint32_t rank = meeting_rank_;
-  while (backward_.parent_rank[rank] != kInvalidId) rank = backward_.parent_rank[rank];
+  while (backward_.label[rank].parent_rank != kInvalidId) rank = backward_.label[rank].parent_rank;
   return ch_.order[rank];
 }
 

@@ -31,19 +31,23 @@ class ChQuery {
   NodeId path_target() const;
 
  private:
+  // Everything a search knows about a node in one 16-byte record: one cache miss per node touched.
+  struct Label {
+    uint32_t round = 0;  // the label is valid when round == round_
+    TravelTimeMs distance_ms = 0;
+    uint32_t parent_rank = 0;  // kInvalidId for seeds
+    uint32_t parent_arc = 0;
+  };
   struct Side {
-    explicit Side(uint32_t n) : stamp(n, 0), distance_ms(n), parent_rank(n), parent_arc(n), heap(n) {}
-    std::vector<uint32_t> stamp;
-    std::vector<TravelTimeMs> distance_ms;
-    std::vector<uint32_t> parent_rank;  // kInvalidId for seeds
-    std::vector<uint32_t> parent_arc;
+    explicit Side(uint32_t n) : label(n), heap(n) {}
+    std::vector<Label> label;
     IndexedMinHeap<TravelTimeMs> heap;
   };
 
   void seed(Side& side, std::span<const Seed> seeds);
   // Settles the top of `side`, which climbs `climb` and is stalled through `stall` (the other direction's arcs).
   void settle(Side& side, const ChArcs& climb, const ChArcs& stall, const Side& other);
-  bool reached(const Side& side, uint32_t rank) const { return side.stamp[rank] == round_; }
+  bool reached(const Side& side, uint32_t rank) const { return side.label[rank].round == round_; }
 
   const ContractionHierarchy& ch_;
   uint32_t round_ = 0;
