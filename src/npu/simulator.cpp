@@ -5,6 +5,8 @@
 #include <queue>
 #include <tuple>
 
+#include "npu/quota_reclaim.h"
+
 namespace bitgoeul::npu {
 
 const char* job_outcome_name(JobOutcome outcome) {
@@ -447,6 +449,7 @@ Result<SimulationResult> Simulation::run() {
     }
     if (!changed) continue;
     compact_lists();
+    if (options_.reclaim_quota) reclaim_guarantees(*this);
     policy_.schedule(*this);
     ++totals_.scheduling_passes;
     compact_lists();

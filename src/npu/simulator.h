@@ -22,6 +22,9 @@ namespace bitgoeul::npu {
 
 struct SimulationOptions {
   bool verify = false;
+  // Before each policy pass, queued jobs within their guaranteed quota reclaim devices from preemptible
+  // borrowers (npu/quota_reclaim.h).
+  bool reclaim_quota = true;
   // Sample the state every this many simulated seconds (0: no time series). When a run would exceed
   // kMaxTimeSeriesSamples, the interval doubles and every other sample is dropped, so long runs stay bounded.
   int64_t sample_interval_s = 0;
