@@ -5,18 +5,19 @@
 
 namespace bitgoeul::road {
 
-void unpack_arc(const ContractionHierarchy& ch, bool upward, uint32_t arc, std::vector<EdgeId>& edges) {
+void unpack_arcs(const ContractionHierarchy& ch, std::span<const ChArcRef> arcs, std::vector<ChArcRef>& stack,
+                 std::vector<EdgeId>& edges) {
   // Depth-first with an explicit stack: shortcuts nest as deep as the hierarchy.
-  std::vector<std::pair<bool, uint32_t>> stack{{upward, arc}};
+  stack.assign(arcs.rbegin(), arcs.rend());
   while (!stack.empty()) {
-    const auto [is_up, a] = stack.back();
+    const ChArcRef ref = stack.back();
     stack.pop_back();
-    const ChArcs& arcs = is_up ? ch.upward : ch.downward;
-    if (arcs.unpack_second[a] == kInvalidId) {
-      edges.push_back(arcs.unpack_first[a]);
+    const ChArcs& side = ref.upward ? ch.upward : ch.downward;
+    if (side.unpack_second[ref.arc] == kInvalidId) {
+      edges.push_back(side.unpack_first[ref.arc]);
     } else {
-      stack.emplace_back(true, arcs.unpack_second[a]);
-      stack.emplace_back(false, arcs.unpack_first[a]);
+      stack.push_back({true, side.unpack_second[ref.arc]});
+      stack.push_back({false, side.unpack_first[ref.arc]});
     }
   }
 }
@@ -95,15 +96,18 @@ std::vector<EdgeId> ChQuery::path() const {
 void ChQuery::path(std::vector<EdgeId>& edges) const {
   edges.clear();
   if (meeting_rank_ == kInvalidId) return;
-  // Upward arcs from the source to the meeting node, collected backwards.
-  std::vector<uint32_t> up_arcs;
-  for (uint32_t rank = meeting_rank_; forward_.label[rank].parent_rank != kInvalidId; rank = forward_.label[rank].parent_rank) {
-    up_arcs.push_back(forward_.label[rank].parent_arc);
+  // Upward arcs from the source to the meeting node (collected backwards), then downward arcs to the target.
+  path_arcs_.clear();
+  for (uint32_t rank = meeting_rank_; forward_.label[rank].parent_rank != kInvalidId;
+       rank = forward_.label[rank].parent_rank) {
+    path_arcs_.push_back({true, forward_.label[rank].parent_arc});
   }
-  for (auto it = up_arcs.rbegin(); it != up_arcs.rend(); ++it) unpack_arc(ch_, true, *it, edges);
-  for (uint32_t rank = meeting_rank_; backward_.label[rank].parent_rank != kInvalidId; rank = backward_.label[rank].parent_rank) {
-    unpack_arc(ch_, false, backward_.label[rank].parent_arc, edges);
+  std::reverse(path_arcs_.begin(), path_arcs_.end());
+  for (uint32_t rank = meeting_rank_; backward_.label[rank].parent_rank != kInvalidId;
+       rank = backward_.label[rank].parent_rank) {
+    path_arcs_.push_back({false, backward_.label[rank].parent_arc});
   }
+  unpack_arcs(ch_, path_arcs_, unpack_stack_, edges);
 }
 
 NodeId ChQuery::path_source() const {

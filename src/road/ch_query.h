@@ -12,6 +12,16 @@
 
 namespace bitgoeul::road {
 
+// One hierarchy arc: upward (stored at its tail) or downward (stored at its head).
+struct ChArcRef {
+  bool upward = true;
+  uint32_t arc = 0;
+};
+// Appends the RoadGraph edges of `arcs` (consecutive hierarchy arcs, in driving order) to `edges`. `stack` is
+// scratch space, kept by callers that unpack often so that unpacking allocates nothing once warmed up.
+void unpack_arcs(const ContractionHierarchy& ch, std::span<const ChArcRef> arcs, std::vector<ChArcRef>& stack,
+                 std::vector<EdgeId>& edges);
+
 // REQUIRES for every query: total path times stay below kInfiniteTime (49 days). Node ids are RoadGraph ids.
 class ChQuery {
  public:
@@ -55,10 +65,9 @@ class ChQuery {
   Side backward_;
   TravelTimeMs best_ms_ = kInfiniteTime;
   uint32_t meeting_rank_ = kInvalidId;
+  // Scratch for path(): reused so that asking for paths allocates only when a longer path than ever comes.
+  mutable std::vector<ChArcRef> path_arcs_;
+  mutable std::vector<ChArcRef> unpack_stack_;
 };
-
-// Appends the RoadGraph edges of one hierarchy arc (upward if `upward`, else downward) to `edges`, in driving
-// order. Shared by the query and the matrix.
-void unpack_arc(const ContractionHierarchy& ch, bool upward, uint32_t arc, std::vector<EdgeId>& edges);
 
 }  // namespace bitgoeul::road
