@@ -65,6 +65,7 @@ BENCHMARK(BM_SimulateDay)
     ->Args({100, 100, 10000, static_cast<int>(DispatchPolicy::kNearestIdle)})
     ->Args({100, 100, 10000, static_cast<int>(DispatchPolicy::kBatchMatching)})
     ->Args({100, 100, 10000, static_cast<int>(DispatchPolicy::kInsertion)})
+    ->Args({200, 300, 30000, static_cast<int>(DispatchPolicy::kInsertion)})
     ->Args({320, 1000, 100000, static_cast<int>(DispatchPolicy::kInsertion)})
     ->Unit(benchmark::kSecond)
     ->Iterations(1);

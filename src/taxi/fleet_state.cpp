@@ -20,7 +20,28 @@ const char* reject_reason_name(RejectReason reason) {
 }
 
 FleetState::FleetState(RoadTravel& travel, const Scenario& scenario)
-    : travel_(travel), scenario_(scenario), space_builder_(travel.ch()) {}
+    : travel_(travel),
+      scenario_(scenario),
+      space_builder_(travel.ch()),
+      projection_(travel.graph().node_count() > 0 ? travel.graph().coordinates.front() : geo::LatLon{}) {}
+
+double FleetState::crow_fly_m(const VehicleState& vehicle, double now_s, const geo::LatLon& point) {
+  if (projected_at_s_ != now_s || projected_.size() != vehicles_.size()) {
+    projected_.resize(vehicles_.size());
+    for (const VehicleState& each : vehicles_) {
+      projected_[each.id] = projection_.to_xy(travel_.point_of(position_now(each, now_s)));
+    }
+    projected_at_s_ = now_s;
+  }
+  const geo::LocalProjection::Xy there = projection_.to_xy(point);
+  // The projection stretches distances by well under 1% across a city; shrink so the bound stays a bound.
+  return 0.99 * std::hypot(there.x - projected_[vehicle.id].x, there.y - projected_[vehicle.id].y);
+}
+
+void FleetState::forget_measured_legs() {
+  measured_legs_.clear();
+  projected_at_s_ = -1.0;
+}
 
 double FleetState::travel_factor(double time_s) const {
   const auto hour = static_cast<int64_t>(std::floor(time_s / 3600.0));
@@ -102,7 +123,9 @@ const FleetState::StopSpaces& FleetState::stop_spaces(const Stop& stop) {
 }
 
 void FleetState::release_spaces(uint32_t request, Stop::Kind kind) {
-  stop_spaces_[request][kind == Stop::Kind::kPickup ? 0 : 1].reset();
+  std::unique_ptr<StopSpaces>& slot = stop_spaces_[request][kind == Stop::Kind::kPickup ? 0 : 1];
+  if (slot) forget_measured_legs();  // its spaces' addresses may be reused
+  slot.reset();
 }
 
 const road::ChSearchSpace& FleetState::position_space(const VehicleState& vehicle, const RoadPosition& position) {
@@ -118,9 +141,16 @@ const road::ChSearchSpace& FleetState::position_space(const VehicleState& vehicl
 
 double FleetState::drive_to_stop_s(const road::ChSearchSpace& from_space, const RoadPosition& from, const Stop& stop,
                                    uint8_t& option) {
+  const LegKey key{&from_space, from.edge, from.fraction,
+                   uint64_t{stop.request} * 2 + (stop.kind == Stop::Kind::kPickup ? 0 : 1)};
+  if (const auto found = measured_legs_.find(key); found != measured_legs_.end()) {
+    option = found->second.option;
+    return found->second.seconds;
+  }
   const StopSpaces& target = stop_spaces(stop);
   const Location& location = stop_location(stop);
   double best_s = kUnreachable;
+  option = 0;
   for (uint8_t i = 0; i < location.option_count; ++i) {
     const road::TravelTimeMs via_ms = road::meet(from_space, target[i].to);
     double seconds = via_ms == road::kInfiniteTime ? kUnreachable : via_ms / 1000.0;
@@ -130,6 +160,8 @@ double FleetState::drive_to_stop_s(const road::ChSearchSpace& from_space, const 
       option = i;
     }
   }
+  if (measured_legs_.size() >= (size_t{1} << 20)) measured_legs_.clear();
+  measured_legs_.emplace(key, MeasuredLeg{best_s, option});
   return best_s;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <array>
 #include <memory>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -99,6 +100,9 @@ class FleetState {
   // Where the vehicle can start a new course from, and when: its position now if driving empty or idle, else the
   // end of its current stop/leg commitments are respected by planning from its current position with its plan.
   RoadPosition position_now(const VehicleState& vehicle, double now_s) const;
+  // Crow-fly metres from where the vehicle is now to `point`, from positions projected once per moment: the cheap
+  // bound dispatchers use to rank vehicles before asking the road network.
+  double crow_fly_m(const VehicleState& vehicle, double now_s, const geo::LatLon& point);
 
   // Arrival times of each stop of `plan` for `vehicle` starting now; false if the plan breaks any rider's limit or
   // the seats. `etas` (optional) receives the arrival time of each stop.
@@ -157,6 +161,26 @@ class FleetState {
     road::ChSearchSpace space;
     bool valid = false;
   };
+  // Legs already measured since the fleet last changed, keyed by where they start (a stop option's space, or a
+  // vehicle's position) and the stop they reach: trying every insertion into a plan re-drives the same legs.
+  struct LegKey {
+    const road::ChSearchSpace* from_space;
+    road::EdgeId from_edge;
+    double from_fraction;
+    uint64_t stop;  // request * 2 + kind
+    bool operator==(const LegKey&) const = default;
+  };
+  struct LegKeyHash {
+    size_t operator()(const LegKey& key) const {
+      return std::hash<const void*>()(key.from_space) ^ (std::hash<double>()(key.from_fraction) * 31) ^
+             (uint64_t{key.from_edge} * 0x9E3779B97F4A7C15ULL) ^ (key.stop * 0xC2B2AE3D27D4EB4FULL);
+    }
+  };
+  struct MeasuredLeg {
+    double seconds;
+    uint8_t option;
+  };
+  void forget_measured_legs();
 
   RoadTravel& travel_;
   const Scenario& scenario_;
@@ -169,6 +193,10 @@ class FleetState {
   std::vector<std::array<std::unique_ptr<StopSpaces>, 2>> stop_spaces_;  // per request: pick-up, drop-off
   std::vector<PositionSpace> position_spaces_;  // per vehicle
   road::ChSearchSpaceBuilder space_builder_;
+  std::unordered_map<LegKey, MeasuredLeg, LegKeyHash> measured_legs_;
+  geo::LocalProjection projection_;
+  double projected_at_s_ = -1.0;
+  std::vector<geo::LocalProjection::Xy> projected_;  // per vehicle, at projected_at_s_
 };
 
 }  // namespace bitgoeul::taxi

@@ -25,8 +25,7 @@ bool InsertionDispatcher::insert(FleetState& fleet, uint32_t request_id, double 
   for (const VehicleState& vehicle : fleet.vehicles()) {
     if (vehicle.capacity < request.request.passengers) continue;
     const double start_s = std::max(now_s, vehicle.anchor_s);
-    const geo::LatLon here = fleet.travel().point_of(fleet.position_now(vehicle, now_s));
-    const double earliest_pickup_s = start_s + geo::haversine_m(here, request.origin.point) / max_speed_mps;
+    const double earliest_pickup_s = start_s + fleet.crow_fly_m(vehicle, now_s, request.origin.point) / max_speed_mps;
     if (earliest_pickup_s > request.latest_pickup_s) continue;
     candidates.emplace_back(earliest_pickup_s, vehicle.id);
   }
