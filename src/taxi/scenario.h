@@ -43,7 +43,7 @@ struct RebalanceSpec {
   bool enabled = false;
   double interval_s = 900.0;     // how often idle vehicles are redistributed
   double cell_size_m = 1000.0;   // demand is predicted per square cell of this size
-  double horizon_s = 1800.0;     // vehicles are sent where the next `horizon_s` of demand is expected
+  double horizon_s = 1800.0;     // the forecast window (the last horizon's requests) and the longest move
 };
 
 struct Scenario {

@@ -86,6 +86,17 @@ Status read_dispatch(ConfigReader& dispatch, DispatchSpec& spec) {
   return dispatch.finish();
 }
 
+Status read_rebalance(ConfigReader& rebalance, RebalanceSpec& spec) {
+  BITGOEUL_ASSIGN_OR_RETURN(spec.enabled, rebalance.boolean_or("enabled", true));
+  BITGOEUL_ASSIGN_OR_RETURN(const double interval_min, positive(rebalance, "interval_minutes", spec.interval_s / 60.0));
+  spec.interval_s = interval_min * 60.0;
+  BITGOEUL_ASSIGN_OR_RETURN(spec.cell_size_m, positive(rebalance, "cell_size_m", spec.cell_size_m));
+  if (spec.cell_size_m < 100) return rebalance.error("cell_size_m", "must be at least 100 m");
+  BITGOEUL_ASSIGN_OR_RETURN(const double horizon_min, positive(rebalance, "horizon_minutes", spec.horizon_s / 60.0));
+  spec.horizon_s = horizon_min * 60.0;
+  return rebalance.finish();
+}
+
 Status read_demand(ConfigReader& demand, const std::string& data_dir, DemandSpec& spec) {
   BITGOEUL_ASSIGN_OR_RETURN(const std::string kind, demand.string_or("source", "roads"));
   if (kind == "file") {
@@ -157,6 +168,8 @@ Result<ScenarioFile> read_scenario_file(const std::string& path, const std::stri
   if (service) BITGOEUL_RETURN_IF_ERROR(read_service(*service, scenario.limits));
   BITGOEUL_ASSIGN_OR_RETURN(auto dispatch, root.table_or_none("dispatch"));
   if (dispatch) BITGOEUL_RETURN_IF_ERROR(read_dispatch(*dispatch, scenario.dispatch));
+  BITGOEUL_ASSIGN_OR_RETURN(auto rebalance, root.table_or_none("rebalance"));
+  if (rebalance) BITGOEUL_RETURN_IF_ERROR(read_rebalance(*rebalance, scenario.rebalance));
   BITGOEUL_ASSIGN_OR_RETURN(auto demand, root.table_or_none("demand"));
   if (demand) BITGOEUL_RETURN_IF_ERROR(read_demand(*demand, file.data_dir, file.demand));
   file.demand.synthetic.seed = scenario.seed;

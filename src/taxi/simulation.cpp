@@ -7,6 +7,7 @@
 #include "core/event_queue.h"
 #include "core/progress.h"
 #include "taxi/dispatch/dispatcher.h"
+#include "taxi/rebalance/rebalancer.h"
 
 namespace bitgoeul::taxi {
 namespace {
@@ -23,7 +24,8 @@ struct PickupDeadline {
 };
 struct DispatchTick {};
 struct TakeSample {};
-using Event = std::variant<RequestArrives, VehicleArrives, PickupDeadline, DispatchTick, TakeSample>;
+struct RebalanceTick {};
+using Event = std::variant<RequestArrives, VehicleArrives, PickupDeadline, DispatchTick, TakeSample, RebalanceTick>;
 
 Result<std::vector<RoadPosition>> starting_positions(RoadTravel& travel, const Scenario& scenario) {
   std::vector<RoadPosition> positions;
@@ -71,6 +73,8 @@ Result<SimulationResult> simulate(RoadTravel& travel, const Scenario& scenario, 
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<RoadPosition> positions, starting_positions(travel, scenario));
   for (const RoadPosition& position : positions) fleet.add_vehicle(position, scenario.start_s);
   const std::unique_ptr<Dispatcher> dispatcher = make_dispatcher(scenario.dispatch);
+  std::unique_ptr<Rebalancer> rebalancer;
+  if (scenario.rebalance.enabled) rebalancer = std::make_unique<Rebalancer>(fleet, scenario.rebalance);
 
   EventQueue<Event> queue;
   // Requests are renumbered densely in the order they enter the simulation.
@@ -83,6 +87,7 @@ Result<SimulationResult> simulate(RoadTravel& travel, const Scenario& scenario, 
   for (uint32_t i = 0; i < admitted.size(); ++i) queue.schedule(admitted[i].request_time_s, RequestArrives{i});
   if (dispatcher->tick_interval_s() > 0) queue.schedule(scenario.start_s + dispatcher->tick_interval_s(), DispatchTick{});
   if (options.sample_interval_s > 0) queue.schedule(scenario.start_s, TakeSample{});
+  if (rebalancer) queue.schedule(scenario.start_s + scenario.rebalance.interval_s, RebalanceTick{});
 
   SimulationResult result;
   result.span_s = scenario.end_s - scenario.start_s;
@@ -122,6 +127,11 @@ Result<SimulationResult> simulate(RoadTravel& travel, const Scenario& scenario, 
       dispatcher->on_tick(fleet, now_s);
       if (now_s + dispatcher->tick_interval_s() < scenario.end_s + scenario.limits.max_wait_s) {
         queue.schedule(now_s + dispatcher->tick_interval_s(), DispatchTick{});
+      }
+    } else if (std::holds_alternative<RebalanceTick>(event)) {
+      rebalancer->rebalance(fleet, now_s);
+      if (now_s + scenario.rebalance.interval_s < scenario.end_s) {
+        queue.schedule(now_s + scenario.rebalance.interval_s, RebalanceTick{});
       }
     } else if (std::holds_alternative<TakeSample>(event)) {
       result.samples.push_back(sample_fleet(fleet, now_s));

@@ -183,6 +183,54 @@ TEST(Simulation, CongestionFactorStretchesTravelTimes) {
   EXPECT_DOUBLE_EQ(result.requests.at(0).dropoff_s, 370.0);
 }
 
+TEST(Simulation, RebalancingMovesIdleVehiclesTowardDemandAndShortensWaits) {
+  road::SyntheticGridOptions grid;
+  grid.rows = 40;
+  grid.cols = 40;
+  grid.seed = 2;
+  grid.removed_fraction = 0;
+  grid.one_way_fraction = 0;
+  World world(road::make_synthetic_grid(grid));
+  // Demand only in the north-east corner; the fleet starts in the south-west.
+  geo::LatLon low{90, 180};
+  geo::LatLon high{-90, -180};
+  for (const geo::LatLon& p : world.graph.coordinates) {
+    low = {std::min(low.lat, p.lat), std::min(low.lon, p.lon)};
+    high = {std::max(high.lat, p.lat), std::max(high.lon, p.lon)};
+  }
+  geo::Zone corner;
+  corner.id = "ne";
+  const geo::LatLon ne_low{low.lat + 0.7 * (high.lat - low.lat), low.lon + 0.7 * (high.lon - low.lon)};
+  corner.polygons.push_back({{ne_low, {ne_low.lat, high.lon}, high, {high.lat, ne_low.lon}}, {}});
+  corner.south_west = ne_low;
+  corner.north_east = high;
+  corner.weight = 1;
+  SyntheticDemandOptions demand;
+  demand.total_trips = 24 * 60;  // one a minute
+  demand.profile.weight.fill(1.0);
+  demand.start_s = 6 * 3600;
+  demand.end_s = 10 * 3600;
+  demand.min_trip_distance_m = 300;
+  demand.seed = 4;
+  auto requests = generate_zone_demand({corner}, demand);
+  ASSERT_TRUE(requests.is_ok()) << requests.status().to_string();
+  Scenario scenario;
+  scenario.start_s = 6 * 3600;
+  scenario.end_s = 10 * 3600;
+  scenario.fleet.size = 12;
+  scenario.fleet.depots = {low};
+  scenario.limits.max_wait_s = 1200;
+  scenario.rebalance.interval_s = 300;
+  scenario.rebalance.cell_size_m = 500;
+  const SimulationResult without = run(world, scenario, *requests);
+  scenario.rebalance.enabled = true;
+  const SimulationResult with = run(world, scenario, *requests);
+  const size_t moves = std::count_if(with.events.begin(), with.events.end(),
+                                     [](const VehicleEvent& e) { return e.kind == "reposition"; });
+  EXPECT_GT(moves, 0u);
+  EXPECT_LT(compute_kpis(with).overall.wait_mean_s, compute_kpis(without).overall.wait_mean_s);
+}
+
 TEST(BatchMatching, MinCostAssignmentBeatsGreedy) {
   // Greedy gives vehicle 0 request 0 (1 s) and leaves vehicle 1 a 100 s drive; the optimum costs 4 s.
   EXPECT_EQ(min_cost_assignment(2, 2, {1, 2, 2, 100}), (std::vector<int>{1, 0}));
