@@ -115,7 +115,7 @@ void add_simulate(CLI::App& npu_app, CommandRegistry& registry) {
   auto args = std::make_shared<NpuArgs>();
   auto policy = std::make_shared<std::string>();
   add_input_options(command, *args);
-  command->add_option("--policy", *policy, "fifo, easy, multifactor, drf, srtf or tiresias")->required();
+  command->add_option("--policy", *policy, "fifo, easy, multifactor, drf, srtf, tiresias or gavel")->required();
   command->add_option("-o,--output", args->output_dir, "Output directory");
   registry.on_run(command, [args, policy]() -> Status {
     BITGOEUL_ASSIGN_OR_RETURN(npu::Inputs inputs, npu::load_inputs(args->paths));

@@ -8,8 +8,9 @@ std::unique_ptr<Policy> make_multifactor_policy(const PolicyOptions& options);
 std::unique_ptr<Policy> make_drf_policy(const PolicyOptions& options);
 std::unique_ptr<Policy> make_srtf_policy(const PolicyOptions& options);
 std::unique_ptr<Policy> make_tiresias_policy(const PolicyOptions& options);
+std::unique_ptr<Policy> make_gavel_policy(const PolicyOptions& options);
 
-std::vector<std::string> policy_names() { return {"fifo", "easy", "multifactor", "drf", "srtf", "tiresias"}; }
+std::vector<std::string> policy_names() { return {"fifo", "easy", "multifactor", "drf", "srtf", "tiresias", "gavel"}; }
 
 Result<std::unique_ptr<Policy>> make_policy(std::string_view name, const PolicyOptions& options) {
   if (name == "fifo") return make_fifo_policy(options);
@@ -18,7 +19,8 @@ Result<std::unique_ptr<Policy>> make_policy(std::string_view name, const PolicyO
   if (name == "drf") return make_drf_policy(options);
   if (name == "srtf") return make_srtf_policy(options);
   if (name == "tiresias") return make_tiresias_policy(options);
-  return invalid_input("unknown policy '{}' (expected fifo, easy, multifactor, drf, srtf or tiresias)", name);
+  if (name == "gavel") return make_gavel_policy(options);
+  return invalid_input("unknown policy '{}' (expected fifo, easy, multifactor, drf, srtf, tiresias or gavel)", name);
 }
 
 }  // namespace bitgoeul::npu

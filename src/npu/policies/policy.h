@@ -7,6 +7,9 @@
 //   drf         dominant resource fairness across tenants (Ghodsi et al., NSDI 2011)
 //   srtf        shortest expected remaining time first, remaining predicted from time limits, preemptive
 //   tiresias    discretised two-dimensional least-attained-service (Gu et al., NSDI 2019), preemptive
+//   gavel       heterogeneity-aware, round-based: least normalised attained service first, fastest acceptable
+//               type, same-shape swaps towards total effective throughput (after Narayanan et al., OSDI 2020;
+//               greedy, no LP — see gavel.cpp)
 
 #include <cstdint>
 #include <memory>
@@ -41,6 +44,8 @@ struct PolicyOptions {
   int64_t max_age_s = 7 * 86400;
   // Tiresias: queue thresholds on attained service in device-seconds (ascending).
   std::vector<double> tiresias_thresholds_device_s = {3600.0, 36000.0};
+  // Gavel: round length; running preemptible jobs are displaced only at round boundaries (Gavel uses 6 min).
+  int64_t gavel_round_s = 360;
   // Preemptive policies try at most this many blocked jobs per pass (bounds the victim searches).
   size_t preemption_attempts = 16;
 };
