@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The main job on the default data: install, build, import the map, build the contraction hierarchy, route between
-# landmarks and write GeoJSON and a travel-time matrix into out/demo/.
-#   scripts/demo.sh [MAP.osm|MAP.osm.pbf|MAP.osm.bz2] [LANDMARKS.csv]
+# landmarks and write GeoJSON and a travel-time matrix, then simulate the robotaxi pilot zone (KPIs, CSV/JSON, HTML
+# report), all into out/demo/.
+#   scripts/demo.sh [MAP.osm|MAP.osm.pbf|MAP.osm.bz2] [LANDMARKS.csv] [SCENARIO.toml]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 map="${1:-$root/../shared/data/osm/asanH.clean.osm}"
 landmarks="${2:-$root/data/landmarks/songpa.csv}"
+scenario="${3:-$root/scenarios/pilot-zone.toml}"
 out="$root/out/demo"
 
 "$root/scripts/install_deps.sh"
@@ -28,4 +30,6 @@ for row in "${rows[@]:1}"; do
 done
 "$bitgoeul" road matrix "$out/city.graph" --points "$landmarks" -o "$out/matrix.csv"
 "$bitgoeul" road export "$out/city.graph" --geojson "$out/network.geojson"
-echo "wrote $out: city.graph, city.ch, route-*.geojson, matrix.csv, network.geojson"
+"$bitgoeul" taxi simulate "$scenario" -o "$out/taxi"
+echo "wrote $out: city.graph, city.ch, route-*.geojson, matrix.csv, network.geojson;"
+echo "      $out/taxi: trips.csv, vehicle_events.csv, fleet_timeline.csv, kpis.json, report.html"
