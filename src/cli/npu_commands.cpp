@@ -3,6 +3,7 @@
 //   compare   several policies on the same input: one table (compare.csv), one report.html with charts, and each
 //             run's files
 //   generate  a seeded synthetic trace (Philly-calibrated) as a job CSV
+//   saturate  FGD's saturation experiment: fill an openb cluster with openb pods until it is full, per placement
 
 #include <filesystem>
 #include <memory>
@@ -19,7 +20,9 @@
 #include "npu/metrics.h"
 #include "npu/placement/placement.h"
 #include "npu/policies/policy.h"
+#include "npu/openb_trace.h"
 #include "npu/report.h"
+#include "npu/saturation.h"
 #include "npu/simulator.h"
 
 namespace bitgoeul::cli {
@@ -191,6 +194,61 @@ void add_generate(CLI::App& npu_app, CommandRegistry& registry) {
   });
 }
 
+void add_saturate(CLI::App& npu_app, CommandRegistry& registry) {
+  auto* command = npu_app.add_subcommand(
+      "saturate", "Fill an openb node list with an openb pod list (arrivals only) per placement; report what found no room");
+  struct Args {
+    std::string nodes;
+    std::string pods;
+    std::vector<std::string> placements = {"best-fit", "fgd"};
+    double target_percent = 100.0;
+    uint64_t seed = 0;
+    std::string output_dir;
+  };
+  auto args = std::make_shared<Args>();
+  command->add_option("--nodes", args->nodes, "openb node list CSV")->required();
+  command->add_option("--pods", args->pods, "openb pod list CSV (times not needed)")->required();
+  command->add_option("--placements", args->placements, "Placements to compare")->delimiter(',')->capture_default_str();
+  command->add_option("--target-percent", args->target_percent, "Stop when this % of the GPU capacity has arrived")
+      ->capture_default_str();
+  command->add_option("--sample-seed", args->seed,
+                      "0: pods arrive in list order (repeated); otherwise drawn from the list with this seed")
+      ->capture_default_str();
+  command->add_option("-o,--output", args->output_dir, "Output directory: saturation.csv (one curve per placement)");
+  registry.on_run(command, [args]() -> Status {
+    BITGOEUL_ASSIGN_OR_RETURN(npu::Cluster cluster, npu::read_openb_nodes(args->nodes));
+    size_t cpu_only = 0;
+    BITGOEUL_ASSIGN_OR_RETURN(std::vector<npu::PodRequest> pods, npu::read_openb_pod_requests(args->pods, &cpu_only));
+    fmt::print("cluster: {} GPUs on {} nodes; pods: {} with GPUs ({} CPU-only skipped); arrivals until {}% of capacity\n",
+               cluster.device_count(), cluster.nodes.size(), pods.size(), cpu_only, args->target_percent);
+    npu::SaturationOptions options;
+    options.target_arrived = args->target_percent / 100.0;
+    options.sample_seed = args->seed;
+    std::vector<npu::SaturationResult> results;
+    fmt::print("{:<10} {:>15} {:>15} {:>12} {:>12} {:>12} {:>10}\n", "placement", "1st_fail_arrived",
+               "1st_fail_alloc", "allocated", "unallocated", "fragmented", "failed");
+    for (const std::string& name : args->placements) {
+      BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<npu::Placement> placement, npu::make_placement(name));
+      BITGOEUL_ASSIGN_OR_RETURN(npu::SaturationResult result, npu::saturate(cluster, pods, *placement, options));
+      const double gpus = result.capacity_gpus;
+      const auto percent = [](double v) { return fmt::format("{:.2f}%", 100.0 * v); };
+      fmt::print("{:<10} {:>15} {:>15} {:>12} {:>12} {:>12} {:>10}\n", name,
+                 result.first_failure ? percent(result.first_failure->arrived) : "-",
+                 result.first_failure ? percent(result.first_failure->allocated) : "-", percent(result.end.allocated),
+                 fmt::format("{:.1f} GPUs", result.end.unallocated * gpus),
+                 fmt::format("{:.1f} GPUs", result.end.fragmented * gpus), result.end.pods_failed);
+      results.push_back(std::move(result));
+    }
+    if (!args->output_dir.empty()) {
+      BITGOEUL_RETURN_IF_ERROR(ensure_dir(args->output_dir));
+      const std::string path = args->output_dir + "/saturation.csv";
+      BITGOEUL_RETURN_IF_ERROR(npu::write_saturation_csv(results, path));
+      fmt::print("wrote {}\n", path);
+    }
+    return Status::ok();
+  });
+}
+
 }  // namespace
 
 void add_npu_commands(CLI::App& app, CommandRegistry& registry) {
@@ -199,6 +257,7 @@ void add_npu_commands(CLI::App& app, CommandRegistry& registry) {
   add_simulate(*npu_app, registry);
   add_compare(*npu_app, registry);
   add_generate(*npu_app, registry);
+  add_saturate(*npu_app, registry);
 }
 
 }  // namespace bitgoeul::cli

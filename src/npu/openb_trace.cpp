@@ -113,4 +113,30 @@ Result<Workload> read_openb_pods(const std::string& path, const Cluster& cluster
   return workload;
 }
 
+Result<std::vector<PodRequest>> read_openb_pod_requests(const std::string& path, size_t* cpu_only) {
+  BITGOEUL_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path));
+  BITGOEUL_ASSIGN_OR_RETURN(size_t num_gpu_col, reader.column("num_gpu"));
+  BITGOEUL_ASSIGN_OR_RETURN(size_t milli_col, reader.column("gpu_milli"));
+  std::vector<PodRequest> pods;
+  size_t skipped = 0;
+  std::vector<std::string> row;
+  while (true) {
+    BITGOEUL_ASSIGN_OR_RETURN(bool more, reader.next(row));
+    if (!more) break;
+    BITGOEUL_ASSIGN_OR_RETURN(int64_t num_gpu, parse_csv_int(reader, "num_gpu", row[num_gpu_col]));
+    BITGOEUL_ASSIGN_OR_RETURN(int64_t gpu_milli, parse_csv_int(reader, "gpu_milli", row[milli_col]));
+    if (num_gpu < 0 || num_gpu > 1024) return reader.row_error("column 'num_gpu' must be between 0 and 1024");
+    if (gpu_milli < 0 || gpu_milli > 1000) return reader.row_error("column 'gpu_milli' must be between 0 and 1000");
+    if (num_gpu == 0) {
+      ++skipped;
+      continue;
+    }
+    if (gpu_milli == 0) return reader.row_error("a pod with num_gpu > 0 needs gpu_milli > 0");
+    if (num_gpu > 1 && gpu_milli != 1000) return reader.row_error("multi-GPU pods must use whole GPUs (1000 milli)");
+    pods.push_back({static_cast<uint32_t>(num_gpu), static_cast<uint32_t>(gpu_milli)});
+  }
+  if (cpu_only != nullptr) *cpu_only = skipped;
+  return pods;
+}
+
 }  // namespace bitgoeul::npu

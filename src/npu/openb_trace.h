@@ -13,6 +13,7 @@
 // pod's QoS class (LS, BE, Burstable, ...) serves as its tenant. CPU-only pods are counted in skipped_rows.
 
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "npu/cluster.h"
@@ -23,5 +24,14 @@ namespace bitgoeul::npu {
 
 Result<Cluster> read_openb_nodes(const std::string& path);
 Result<Workload> read_openb_pods(const std::string& path, const Cluster& cluster, TenantLookup& tenants);
+
+// The GPU request of one pod, without times (order-only pod lists such as multigpu50 have none).
+struct PodRequest {
+  uint32_t device_count = 1;
+  uint32_t milli_per_device = kMilliPerDevice;  // < 1000: a share of one GPU
+};
+// The GPU requests of a pod list in file order; CPU-only pods are skipped (counted in *cpu_only when given).
+// gpu_spec is ignored.
+Result<std::vector<PodRequest>> read_openb_pod_requests(const std::string& path, size_t* cpu_only = nullptr);
 
 }  // namespace bitgoeul::npu

@@ -1,9 +1,7 @@
 // Fragmentation gradient descent, after Weng et al., "Beware of Fragmentation: Scheduling GPU-Sharing Workloads
-// with Fragmentation Gradient Descent" (USENIX ATC 2023). A node's fragmentation for one request class is the
-// free capacity that class cannot use: for a share of m milli, the free thousandths on devices with less than m
-// free; for a gang of k whole devices, everything free on the node when fewer than k devices are wholly free,
-// otherwise the free thousandths of partly used devices. The node's expected fragmentation weights the classes
-// by their frequency in the workload; a request goes where it increases that expectation least (ties: best-fit).
+// with Fragmentation Gradient Descent" (USENIX ATC 2023). A node's expected fragmentation against the workload's
+// request mix (expected_fragmentation_milli in placement.h) is the free capacity a random request could not use;
+// a request goes where it increases that expectation least (ties: best-fit).
 // Gangs spanning several nodes fall back to topology packing.
 
 #include <algorithm>
@@ -24,12 +22,7 @@ class Fgd final : public Placement {
   Fgd() : fallback_(make_topology_placement()) {}
   std::string_view name() const override { return "fgd"; }
 
-  void set_demand(std::vector<DemandClass> demand) override {
-    demand_ = std::move(demand);
-    double total = 0.0;
-    for (const DemandClass& c : demand_) total += c.weight;
-    for (DemandClass& c : demand_) c.weight = total > 0.0 ? c.weight / total : 0.0;
-  }
+  void set_demand(std::vector<DemandClass> demand) override { demand_ = normalised(std::move(demand)); }
 
   std::optional<Allocation> place(const ClusterState& state, const PlacementRequest& request,
                                   const std::vector<uint8_t>* blocked) const override {
@@ -76,32 +69,8 @@ class Fgd final : public Placement {
  private:
   static constexpr uint32_t kMaxDevicesScored = 64;
 
-  // Expected free thousandths on the node that a request drawn from the demand mix could not use.
   double fragmentation(const uint32_t* free, uint32_t count) const {
-    uint32_t total_free = 0;
-    uint32_t whole_free = 0;
-    uint32_t partial_free = 0;
-    for (uint32_t i = 0; i < count; ++i) {
-      total_free += free[i];
-      if (free[i] == kMilliPerDevice) {
-        ++whole_free;
-      } else {
-        partial_free += free[i];
-      }
-    }
-    double expected = 0.0;
-    for (const DemandClass& c : demand_) {
-      double unusable = 0.0;
-      if (c.milli_per_device < kMilliPerDevice) {
-        for (uint32_t i = 0; i < count; ++i) {
-          if (free[i] < c.milli_per_device) unusable += free[i];
-        }
-      } else {
-        unusable = whole_free < c.device_count ? total_free : partial_free;
-      }
-      expected += c.weight * unusable;
-    }
-    return expected;
+    return expected_fragmentation_milli(free, count, demand_);
   }
 
   std::vector<DemandClass> demand_{{1, kMilliPerDevice, 1.0}};

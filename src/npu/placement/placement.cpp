@@ -32,6 +32,41 @@ std::vector<DemandClass> demand_of(const Workload& workload) {
   return demand;
 }
 
+double expected_fragmentation_milli(const uint32_t* free_milli, uint32_t device_count,
+                                    const std::vector<DemandClass>& demand) {
+  uint32_t total_free = 0;
+  uint32_t whole_free = 0;
+  uint32_t partial_free = 0;
+  for (uint32_t i = 0; i < device_count; ++i) {
+    total_free += free_milli[i];
+    if (free_milli[i] == kMilliPerDevice) {
+      ++whole_free;
+    } else {
+      partial_free += free_milli[i];
+    }
+  }
+  double expected = 0.0;
+  for (const DemandClass& c : demand) {
+    double unusable = 0.0;
+    if (c.milli_per_device < kMilliPerDevice) {
+      for (uint32_t i = 0; i < device_count; ++i) {
+        if (free_milli[i] < c.milli_per_device) unusable += free_milli[i];
+      }
+    } else {
+      unusable = whole_free < c.device_count ? total_free : partial_free;
+    }
+    expected += c.weight * unusable;
+  }
+  return expected;
+}
+
+std::vector<DemandClass> normalised(std::vector<DemandClass> demand) {
+  double total = 0.0;
+  for (const DemandClass& c : demand) total += c.weight;
+  for (DemandClass& c : demand) c.weight = total > 0.0 ? c.weight / total : 0.0;
+  return demand;
+}
+
 namespace placement_detail {
 
 uint32_t usable_free(const ClusterState& state, NodeIndex node, const std::vector<uint8_t>* blocked) {

@@ -48,6 +48,16 @@ class Placement {
   virtual void set_demand(std::vector<DemandClass> /*demand*/) {}
 };
 
+// FGD's fragmentation measure of one node (Weng et al., ATC 2023): the free thousandths that a request drawn from
+// `demand` (weights summing to 1) could not use, in expectation. For a share of m milli, the free thousandths on
+// devices with less than m free; for a gang of k whole devices, everything free on the node when fewer than k
+// devices are wholly free, otherwise the free thousandths of partly used devices. `free_milli` holds the node's
+// devices' free thousandths.
+double expected_fragmentation_milli(const uint32_t* free_milli, uint32_t device_count,
+                                    const std::vector<DemandClass>& demand);
+// The demand mix with weights scaled to sum to 1.
+std::vector<DemandClass> normalised(std::vector<DemandClass> demand);
+
 std::vector<std::string> placement_names();
 Result<std::unique_ptr<Placement>> make_placement(std::string_view name);
 // The request mix of a workload, by (device count, share), weights = job counts.
