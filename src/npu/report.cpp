@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/html.h"
+
 namespace bitgoeul::npu {
 namespace {
 
@@ -27,21 +29,6 @@ const char* colour(size_t run) {
   static const char* const kColours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                          "#E69F00", "#56B4E9", "#000000", "#F0E442"};
   return kColours[run % std::size(kColours)];
-}
-
-std::string escape(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 struct Line {
@@ -129,9 +116,9 @@ class Frame {
                          bottom + 13, tick_label(t, x_));
     }
     svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" class="axis" text-anchor="middle">{}</text>)",
-                       (kLeft + kWidth - kRight) / 2, kHeight - 8, escape(x_.label));
+                       (kLeft + kWidth - kRight) / 2, kHeight - 8, html_escape(x_.label));
     svg += fmt::format(R"svg(<text x="12" y="{:.1f}" class="axis" text-anchor="middle" transform="rotate(-90 12 {:.1f})">{}</text>)svg",
-                       (kTop + bottom) / 2, (kTop + bottom) / 2, escape(y_.label));
+                       (kTop + bottom) / 2, (kTop + bottom) / 2, html_escape(y_.label));
     return svg;
   }
 
@@ -143,7 +130,7 @@ class Frame {
 // `extra_height` below the plot leaves room for long category labels.
 std::string svg_open(std::string_view chart, double extra_height = 0.0) {
   return fmt::format(R"(<svg class="chart" data-chart="{}" viewBox="0 0 {:.0f} {:.0f}" xmlns="http://www.w3.org/2000/svg">)",
-                     escape(chart), kWidth, kHeight + extra_height);
+                     html_escape(chart), kWidth, kHeight + extra_height);
 }
 
 std::string line_chart(std::string_view chart, const Axis& x, const Axis& y, const std::vector<Line>& lines) {
@@ -153,7 +140,7 @@ std::string line_chart(std::string_view chart, const Axis& x, const Axis& y, con
     std::string points;
     for (const auto& [vx, vy] : line.points) points += fmt::format("{:.1f},{:.1f} ", frame.px(vx), frame.py(vy));
     svg += fmt::format(R"(<polyline data-policy="{}" fill="none" stroke="{}" stroke-width="1.5" points="{}"/>)",
-                       escape(line.policy), line.colour, points);
+                       html_escape(line.policy), line.colour, points);
   }
   return svg + "</svg>";
 }
@@ -230,7 +217,7 @@ std::string time_charts(const Cluster& cluster, const std::vector<ReportRun>& ru
   if (cluster.device_types.size() > 1) {
     for (DeviceTypeIndex t = 0; t < cluster.device_types.size(); ++t) {
       const std::string& name = cluster.device_types[t].name;
-      html += fmt::format("<h3>Utilisation over time: {} ({} devices)</h3>", escape(name), capacity[t]);
+      html += fmt::format("<h3>Utilisation over time: {} ({} devices)</h3>", html_escape(name), capacity[t]);
       html += utilisation_chart("utilisation-" + name, {t});
     }
   }
@@ -320,13 +307,13 @@ std::string share_chart(const std::vector<ReportRun>& runs) {
   const double group = frame.px(1.0) - frame.px(0.0);
   const double bar = group * 0.8 / static_cast<double>(std::max<size_t>(1, runs.size()));
   for (size_t r = 0; r < runs.size(); ++r) {
-    svg += fmt::format(R"(<g data-policy="{}" fill="{}">)", escape(runs[r].metrics.policy), colour(r));
+    svg += fmt::format(R"(<g data-policy="{}" fill="{}">)", html_escape(runs[r].metrics.policy), colour(r));
     for (size_t i = 0; i < rows.size(); ++i) {
       const double x = frame.px(static_cast<double>(i)) + group * 0.1 + bar * static_cast<double>(r);
       const double value = std::min(rows[i].received[r], y.max);
       svg += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}"><title>{}: {:.1f}%</title></rect>)",
                          x, frame.py(value), std::max(0.5, bar - 1.0), frame.py(0.0) - frame.py(value),
-                         escape(rows[i].name), rows[i].received[r] * 100.0);
+                         html_escape(rows[i].name), rows[i].received[r] * 100.0);
     }
     svg += "</g>";
   }
@@ -335,14 +322,14 @@ std::string share_chart(const std::vector<ReportRun>& runs) {
     const double y_px = frame.py(std::min(rows[i].entitled, y.max));
     svg += fmt::format(R"(<line x1="{:.1f}" x2="{:.1f}" y1="{:.1f}" y2="{:.1f}"><title>{} entitled: {:.1f}%</title></line>)",
                        frame.px(static_cast<double>(i)) + group * 0.05, frame.px(static_cast<double>(i + 1)) - group * 0.05,
-                       y_px, y_px, escape(rows[i].name), rows[i].entitled * 100.0);
+                       y_px, y_px, html_escape(rows[i].name), rows[i].entitled * 100.0);
   }
   svg += "</g>";
   for (size_t i = 0; i < rows.size(); ++i) {
     const double label_x = frame.px(static_cast<double>(i) + 0.5);
     const double label_y = kHeight - kBottom + 12;
     svg += fmt::format(R"svg(<text x="{:.1f}" y="{:.1f}" class="axis" text-anchor="end" transform="rotate(-30 {:.1f} {:.1f})">{}</text>)svg",
-                       label_x, label_y, label_x, label_y, escape(rows[i].name));
+                       label_x, label_y, label_x, label_y, html_escape(rows[i].name));
   }
   svg += "</svg>";
   return svg + note;
@@ -352,7 +339,7 @@ std::string legend(const std::vector<ReportRun>& runs) {
   std::string html = "<p class=\"legend\">";
   for (size_t r = 0; r < runs.size(); ++r) {
     html += fmt::format(R"(<span><i style="background:{}"></i>{} ({})</span>)", colour(r),
-                        escape(runs[r].metrics.policy), escape(runs[r].metrics.placement));
+                        html_escape(runs[r].metrics.policy), html_escape(runs[r].metrics.placement));
   }
   return html + "</p>";
 }
@@ -368,7 +355,7 @@ std::string metrics_table(const std::vector<ReportRun>& runs) {
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0f} s</td><td>{:.0f} s</td><td>{:.0f} s</td>"
         "<td>{:.0f} s</td><td>{:.0f} s</td><td>{} s</td><td>{:.1f}%</td><td>{:.2f}</td><td>{:.1f}</td>"
         "<td>{:.3f}</td><td>{}</td></tr>",
-        escape(m.policy), escape(m.placement), m.completed + m.timed_out, m.never_started, m.jct_s.mean, m.jct_s.p50,
+        html_escape(m.policy), html_escape(m.placement), m.completed + m.timed_out, m.never_started, m.jct_s.mean, m.jct_s.p50,
         m.jct_s.p99, m.wait_s.mean, m.wait_s.p99, m.makespan_s, m.utilisation_overall * 100.0, m.fragmented_devices,
         m.mean_queue_length, m.jain_fairness, m.preemptions);
   }
@@ -387,10 +374,10 @@ td,th{{border:1px solid #ddd;padding:3px 6px;text-align:right;white-space:nowrap
 .legend span{{margin-right:14px;font-size:13px;white-space:nowrap}}
 .legend i{{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}}
 .note{{font-size:12px;color:#666}}</style></head><body><h1>{0}</h1>)",
-      escape(title));
+      html_escape(title));
   size_t jobs = runs.empty() ? 0 : runs.front().metrics.jobs;
   html += fmt::format("<p class=\"note\">Cluster {}: {} devices on {} nodes, {} device types; {} jobs.</p>",
-                      escape(cluster.name), cluster.device_count(), cluster.nodes.size(),
+                      html_escape(cluster.name), cluster.device_count(), cluster.nodes.size(),
                       cluster.device_types.size(), jobs);
   html += "<h2>Metrics</h2>" + metrics_table(runs);
   html += "<p class=\"note\">JCT and wait over jobs that ran to the end; utilisation = allocated thousandths over "

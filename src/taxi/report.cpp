@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/html.h"
+
 namespace bitgoeul::taxi {
 namespace {
 
@@ -32,20 +34,6 @@ class MapCanvas {
   double height_ = 1.0;
 };
 
-std::string escape(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string map_svg(const road::RoadGraph& graph, const SimulationResult& result, const std::vector<geo::Zone>& zones,
                     const ScenarioFile& scenario) {
   geo::LatLon low{90, 180};
@@ -66,7 +54,7 @@ std::string map_svg(const road::RoadGraph& graph, const SimulationResult& result
         points += fmt::format("{:.1f},{:.1f} ", x, y);
       }
       svg += fmt::format(R"(<polygon points="{}" fill="none" stroke="#6a5acd" stroke-width="1.2" stroke-dasharray="4 3"><title>{}</title></polygon>)",
-                         points, escape(zone.id + " " + zone.name));
+                         points, html_escape(zone.id + " " + zone.name));
     }
   }
   // Roads, thicker for more important classes.
@@ -146,7 +134,7 @@ std::string chart_svg(const std::string& title, const std::vector<std::string>& 
   const double step = n > 0 ? plot_w / static_cast<double>(n) : plot_w;
   auto y_of = [&](double v) { return kTop + plot_h - v / top * plot_h; };
   std::string svg = fmt::format(R"(<svg viewBox="0 0 {} {}" class="chart" xmlns="http://www.w3.org/2000/svg"><text x="{}" y="15" class="title">{}</text>)",
-                                kWidth, kHeight, kLeft, escape(title));
+                                kWidth, kHeight, kLeft, html_escape(title));
   for (double v = 0; v <= top + tick_step / 2; v += tick_step) {
     svg += fmt::format(R"(<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="#e3e3e3"/><text x="{}" y="{:.1f}" class="axis" text-anchor="end">{:g}{}</text>)",
                        kLeft, kWidth - 10, y_of(v), y_of(v), kLeft - 4, y_of(v) + 4, v, unit);
@@ -158,7 +146,7 @@ std::string chart_svg(const std::string& title, const std::vector<std::string>& 
       if (v <= 0) continue;
       svg += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}"><title>{} {}: {:.1f}</title></rect>)",
                          kLeft + i * step + step * 0.1, y_of(base + v), step * 0.8, y_of(base) - y_of(base + v), s.colour,
-                         x_labels[i], escape(s.label), v);
+                         x_labels[i], html_escape(s.label), v);
       base += v;
     }
     if (n <= 30 || i % (n / 24 + 1) == 0) {
@@ -175,7 +163,7 @@ std::string chart_svg(const std::string& title, const std::vector<std::string>& 
   for (const auto* group : {&bars, &lines}) {
     for (const Series& s : *group) {
       svg += fmt::format(R"(<rect x="{:.0f}" y="22" width="10" height="10" fill="{}"/><text x="{:.0f}" y="31" class="axis">{}</text>)",
-                         legend_x, s.colour, legend_x + 14, escape(s.label));
+                         legend_x, s.colour, legend_x + 14, html_escape(s.label));
       legend_x += 24 + 7.0 * static_cast<double>(s.label.size());
     }
   }
@@ -198,9 +186,9 @@ body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1000px}h1
 svg.chart{width:100%}.title{font-size:13px;font-weight:600}.axis{font-size:10px;fill:#555}table{border-collapse:collapse;font-size:13px}
 td,th{border-bottom:1px solid #e5e5e5;padding:4px 10px;text-align:right}td:first-child,th:first-child{text-align:left}
 .note{font-size:12px;color:#666}</style></head><body>)";
-  html += fmt::format("<h1>Robotaxi simulation: {}</h1>", escape(scenario.scenario.name));
+  html += fmt::format("<h1>Robotaxi simulation: {}</h1>", html_escape(scenario.scenario.name));
   html += fmt::format(R"(<p class="note">Map {} · {} vehicles × {} seats · policy {} · {:02.0f}:{:02.0f}–{:02.0f}:{:02.0f} · seed {}</p>)",
-                      escape(scenario.map), scenario.scenario.fleet.size, scenario.scenario.fleet.capacity,
+                      html_escape(scenario.map), scenario.scenario.fleet.size, scenario.scenario.fleet.capacity,
                       dispatch_policy_name(scenario.scenario.dispatch.policy), std::floor(scenario.scenario.start_s / 3600),
                       std::fmod(scenario.scenario.start_s / 60, 60), std::floor(scenario.scenario.end_s / 3600),
                       std::fmod(scenario.scenario.end_s / 60, 60), scenario.scenario.seed);
@@ -257,7 +245,7 @@ td,th{border-bottom:1px solid #e5e5e5;padding:4px 10px;text-align:right}td:first
   if (!kpis.per_zone.empty()) {
     html += "<h2>By zone of origin</h2><table><tr><th>zone</th><th>requests</th><th>served</th><th>wait p50 (min)</th><th>wait p95 (min)</th></tr>";
     for (const auto& [zone, z] : kpis.per_zone) {
-      html += fmt::format("<tr><td>{}</td><td>{}</td><td>{:.1f}%</td><td>{:.1f}</td><td>{:.1f}</td></tr>", escape(zone), z.requests,
+      html += fmt::format("<tr><td>{}</td><td>{}</td><td>{:.1f}%</td><td>{:.1f}</td><td>{:.1f}</td></tr>", html_escape(zone), z.requests,
                           z.service_rate * 100, z.wait_p50_s / 60, z.wait_p95_s / 60);
     }
     html += "</table>";
