@@ -181,7 +181,8 @@ Status run_simulate(const SimulateOptions& options) {
     const std::map<std::string, taxi::DispatchPolicy> policies = {
         {"nearest_idle", taxi::DispatchPolicy::kNearestIdle},
         {"batch_matching", taxi::DispatchPolicy::kBatchMatching},
-        {"insertion", taxi::DispatchPolicy::kInsertion}};
+        {"insertion", taxi::DispatchPolicy::kInsertion},
+        {"rtv", taxi::DispatchPolicy::kRtv}};
     file.scenario.dispatch.policy = policies.at(options.policy);
   }
   if (options.vehicles > 0) file.scenario.fleet.size = static_cast<uint32_t>(options.vehicles);
@@ -236,7 +237,7 @@ void add_simulate_command(CLI::App& taxi, CommandRegistry& registry) {
   command->add_option("--map", options->map, "Map to use instead of the scenario's (.osm/.osm.pbf/.osm.bz2 or .graph)");
   command->add_option("--demand", options->demand, "Demand CSV to use instead of the scenario's demand");
   command->add_option("--policy", options->policy, "Dispatch policy instead of the scenario's")
-      ->check(CLI::IsMember({"nearest_idle", "batch_matching", "insertion"}));
+      ->check(CLI::IsMember({"nearest_idle", "batch_matching", "insertion", "rtv"}));
   command->add_option("--vehicles", options->vehicles, "Fleet size instead of the scenario's")->check(CLI::PositiveNumber);
   command->add_option("--seed", options->seed, "Random seed instead of the scenario's")->check(CLI::NonNegativeNumber);
   command->add_flag("--verify", options->verify, "Check every invariant after every event (slow)");

@@ -15,6 +15,7 @@ enum class DispatchPolicy {
   kNearestIdle,    // each request at once to the idle vehicle that reaches it first (the common baseline)
   kBatchMatching,  // every batch interval, idle vehicles to waiting requests by a min-cost bipartite matching
   kInsertion,      // ride-pooling: each request inserted into the vehicle plan it lengthens least
+  kRtv,            // ride-pooling: every interval, trips of waiting requests to vehicles jointly (Alonso-Mora 2017)
 };
 const char* dispatch_policy_name(DispatchPolicy policy);
 
@@ -37,6 +38,11 @@ struct DispatchSpec {
   DispatchPolicy policy = DispatchPolicy::kNearestIdle;
   double batch_interval_s = 30.0;     // kBatchMatching: seconds between matching rounds
   double insertion_interval_s = 0.0;  // kInsertion: 0 inserts each request at once, else gathers them
+  double rtv_interval_s = 30.0;       // kRtv: seconds between assignment rounds
+  uint16_t rtv_max_trip_size = 4;     // kRtv: most new requests one vehicle takes in a round (seats limit too)
+  uint32_t rtv_nearest_vehicles = 30; // kRtv: vehicles each request is tried with (nearest by a crow-fly bound)
+  uint32_t rtv_solver_nodes = 2000;   // kRtv: CBC branch-and-bound nodes per round; 0 = greedy assignment only
+  double rtv_solver_seconds = 0.0;    // kRtv: CBC wall-clock budget per round, 0 = none (binding makes runs vary)
 };
 
 struct RebalanceSpec {

@@ -77,12 +77,30 @@ Status read_dispatch(ConfigReader& dispatch, DispatchSpec& spec) {
     spec.policy = DispatchPolicy::kBatchMatching;
   } else if (policy == "insertion") {
     spec.policy = DispatchPolicy::kInsertion;
+  } else if (policy == "rtv") {
+    spec.policy = DispatchPolicy::kRtv;
   } else {
-    return dispatch.error("policy", fmt::format("unknown policy '{}' (nearest_idle, batch_matching, insertion)", policy));
+    return dispatch.error("policy",
+                          fmt::format("unknown policy '{}' (nearest_idle, batch_matching, insertion, rtv)", policy));
   }
   BITGOEUL_ASSIGN_OR_RETURN(spec.batch_interval_s, positive(dispatch, "batch_seconds", spec.batch_interval_s));
   BITGOEUL_ASSIGN_OR_RETURN(spec.insertion_interval_s,
                             non_negative(dispatch, "insertion_batch_seconds", spec.insertion_interval_s));
+  BITGOEUL_ASSIGN_OR_RETURN(spec.rtv_interval_s, positive(dispatch, "rtv_seconds", spec.rtv_interval_s));
+  BITGOEUL_ASSIGN_OR_RETURN(const int64_t trip_size, dispatch.integer_or("rtv_max_trip_size", spec.rtv_max_trip_size));
+  if (trip_size < 1 || trip_size > 60) return dispatch.error("rtv_max_trip_size", "must be between 1 and 60");
+  spec.rtv_max_trip_size = static_cast<uint16_t>(trip_size);
+  BITGOEUL_ASSIGN_OR_RETURN(const int64_t nearest,
+                            dispatch.integer_or("rtv_nearest_vehicles", spec.rtv_nearest_vehicles));
+  if (nearest < 1 || nearest > 1000000) {
+    return dispatch.error("rtv_nearest_vehicles", "must be between 1 and 1,000,000");
+  }
+  spec.rtv_nearest_vehicles = static_cast<uint32_t>(nearest);
+  BITGOEUL_ASSIGN_OR_RETURN(const int64_t nodes, dispatch.integer_or("rtv_solver_nodes", spec.rtv_solver_nodes));
+  if (nodes < 0 || nodes > 1000000000) return dispatch.error("rtv_solver_nodes", "must be between 0 and 10^9");
+  spec.rtv_solver_nodes = static_cast<uint32_t>(nodes);
+  BITGOEUL_ASSIGN_OR_RETURN(spec.rtv_solver_seconds,
+                            non_negative(dispatch, "rtv_solver_seconds", spec.rtv_solver_seconds));
   return dispatch.finish();
 }
 

@@ -325,7 +325,7 @@ TEST_P(RandomCity, InvariantsHoldAndRunsAreDeterministic) {
 
 INSTANTIATE_TEST_SUITE_P(EveryPolicy, RandomCity,
                          ::testing::Values(DispatchPolicy::kNearestIdle, DispatchPolicy::kBatchMatching,
-                                           DispatchPolicy::kInsertion),
+                                           DispatchPolicy::kInsertion, DispatchPolicy::kRtv),
                          [](const auto& test_info) { return std::string(dispatch_policy_name(test_info.param)); });
 
 }  // namespace

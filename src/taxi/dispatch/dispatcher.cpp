@@ -3,6 +3,7 @@
 #include "taxi/dispatch/batch_matching.h"
 #include "taxi/dispatch/insertion.h"
 #include "taxi/dispatch/nearest_idle.h"
+#include "taxi/dispatch/rtv.h"
 
 namespace bitgoeul::taxi {
 
@@ -11,6 +12,7 @@ const char* dispatch_policy_name(DispatchPolicy policy) {
     case DispatchPolicy::kNearestIdle: return "nearest_idle";
     case DispatchPolicy::kBatchMatching: return "batch_matching";
     case DispatchPolicy::kInsertion: return "insertion";
+    case DispatchPolicy::kRtv: return "rtv";
   }
   return "unknown";
 }
@@ -20,6 +22,7 @@ std::unique_ptr<Dispatcher> make_dispatcher(const DispatchSpec& spec) {
     case DispatchPolicy::kNearestIdle: return std::make_unique<NearestIdleDispatcher>();
     case DispatchPolicy::kBatchMatching: return std::make_unique<BatchMatchingDispatcher>(spec.batch_interval_s);
     case DispatchPolicy::kInsertion: return std::make_unique<InsertionDispatcher>(spec.insertion_interval_s);
+    case DispatchPolicy::kRtv: return std::make_unique<RtvDispatcher>(spec);
   }
   return nullptr;
 }

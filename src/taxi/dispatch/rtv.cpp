@@ -1,0 +1,239 @@
+#include "taxi/dispatch/rtv.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+#include "geo/lat_lon.h"
+
+namespace bitgoeul::taxi {
+namespace {
+
+// Trips kept per vehicle and trip size, in the order they are found: bounds a round's work on a vehicle with many
+// compatible requests (the combinations grow as the size-th power) without depending on the clock.
+constexpr size_t kMaxTripsPerSize = 200;
+
+// What one round knows: the waiting requests (batch-local index -> request id) and the bounds used for pruning.
+struct Round {
+  FleetState& fleet;
+  double now_s;
+  std::vector<uint32_t> pending;
+  double max_speed_mps;
+  double min_factor;  // the smallest congestion factor of the day: crow-fly bounds stay lower bounds
+  double dwell_s;
+};
+
+// A vehicle's committed plan, as the baseline its trips' costs are measured from.
+struct Baseline {
+  std::vector<double> etas;
+  double end_s = 0.0;
+};
+
+struct Trip {
+  std::vector<uint32_t> requests;  // batch-local, increasing
+  std::vector<Stop> plan;
+  double cost_s = std::numeric_limits<double>::infinity();
+};
+
+// Seconds a drive between two riders' locations takes at the least: crow-fly between their snapped points (each
+// within its snap distance of the given point) at the network's top speed.
+double bound_s(const Round& round, const Location& from, const Location& to) {
+  const double metres = geo::haversine_m(from.point, to.point) - from.snap_distance_m - to.snap_distance_m;
+  return std::max(0.0, metres) / round.max_speed_mps * round.min_factor;
+}
+
+// Whether some vehicle could serve `first` and then `second` (one after the other or overlapping), judged by lower
+// bounds only: false rules the pair out for certain, true means it is worth asking the road network.
+bool may_follow(const Round& round, const RequestState& first, const RequestState& second) {
+  const double dwell_s = round.dwell_s;
+  const double first_pickup_s = round.now_s;
+  // One after the other.
+  const double first_dropoff_s = first_pickup_s + dwell_s + bound_s(round, first.origin, first.destination);
+  if (first_dropoff_s + dwell_s + bound_s(round, first.destination, second.origin) <= second.latest_pickup_s) {
+    return true;
+  }
+  // Both aboard at once.
+  const double second_pickup_s = first_pickup_s + dwell_s + bound_s(round, first.origin, second.origin);
+  if (second_pickup_s > second.latest_pickup_s) return false;
+  {
+    const double a_s = second_pickup_s + dwell_s + bound_s(round, second.origin, first.destination);
+    const double b_s = a_s + dwell_s + bound_s(round, first.destination, second.destination);
+    if (a_s - first_pickup_s <= first.max_ride_s && b_s - second_pickup_s <= second.max_ride_s) return true;
+  }
+  const double b_s = second_pickup_s + dwell_s + bound_s(round, second.origin, second.destination);
+  const double a_s = b_s + dwell_s + bound_s(round, second.destination, first.destination);
+  return a_s - first_pickup_s <= first.max_ride_s && b_s - second_pickup_s <= second.max_ride_s;
+}
+
+bool may_share(const Round& round, uint32_t a, uint32_t b) {
+  const RequestState& first = round.fleet.requests()[round.pending[a]];
+  const RequestState& second = round.fleet.requests()[round.pending[b]];
+  return may_follow(round, first, second) || may_follow(round, second, first);
+}
+
+// The insertion cost of InsertionDispatcher, for any number of new riders: vehicle time added, plus each new
+// rider's time to destination, plus the delay every rider already planned suffers at their stops.
+double trip_cost_s(const Round& round, const Baseline& baseline, const std::vector<Stop>& plan,
+                   const std::vector<double>& etas) {
+  double cost_s = etas.back() - baseline.end_s;
+  size_t old = 0;
+  for (size_t s = 0; s < plan.size(); ++s) {
+    if (round.fleet.requests()[plan[s].request].status == RequestStatus::kPending) {
+      if (plan[s].kind == Stop::Kind::kDropoff) cost_s += etas[s] - round.now_s;
+    } else {
+      cost_s += etas[s] - baseline.etas[old++];
+    }
+  }
+  // A later start can fall into a less congested hour and make a plan shorter; costs stay non-negative.
+  return std::max(0.0, cost_s);
+}
+
+// Inserts `request` into `plan` at the pick-up and drop-off places that cost least; improves `best` if cheaper.
+void insert_cheapest(Round& round, const VehicleState& vehicle, const Baseline& baseline,
+                     const std::vector<Stop>& plan, uint32_t request, Trip& best) {
+  std::vector<Stop> candidate;
+  std::vector<double> etas;
+  const size_t stops = plan.size();
+  for (size_t pickup_at = 0; pickup_at <= stops; ++pickup_at) {
+    for (size_t dropoff_at = pickup_at + 1; dropoff_at <= stops + 1; ++dropoff_at) {
+      candidate = plan;
+      candidate.insert(candidate.begin() + static_cast<std::ptrdiff_t>(pickup_at), {Stop::Kind::kPickup, request});
+      candidate.insert(candidate.begin() + static_cast<std::ptrdiff_t>(dropoff_at), {Stop::Kind::kDropoff, request});
+      if (!round.fleet.evaluate_plan(vehicle, candidate, round.now_s, &etas)) continue;
+      const double cost_s = trip_cost_s(round, baseline, candidate, etas);
+      if (cost_s < best.cost_s) {
+        best.cost_s = cost_s;
+        best.plan = candidate;
+      }
+    }
+  }
+}
+
+// The RTV graph's edges of one vehicle: every trip of 1..max_size of `candidates` (batch-local, increasing) it
+// can add to its plan, a trip of size n only when each of its sub-trips of size n-1 is feasible.
+std::vector<Trip> vehicle_trips(Round& round, const VehicleState& vehicle, const Baseline& baseline,
+                                const std::vector<uint32_t>& candidates, size_t max_size) {
+  std::vector<Trip> trips;
+  std::vector<Trip> previous;
+  for (const uint32_t r : candidates) {
+    Trip trip;
+    trip.requests = {r};
+    insert_cheapest(round, vehicle, baseline, vehicle.plan, round.pending[r], trip);
+    if (trip.plan.empty()) continue;
+    previous.push_back(std::move(trip));
+    if (previous.size() == kMaxTripsPerSize) break;
+  }
+  std::vector<uint32_t> singles;
+  for (const Trip& trip : previous) singles.push_back(trip.requests.front());
+  std::vector<uint32_t> combined;
+  std::vector<uint32_t> subset;
+  for (size_t size = 2; size <= max_size && !previous.empty(); ++size) {
+    std::map<std::vector<uint32_t>, size_t> feasible;
+    for (size_t t = 0; t < previous.size(); ++t) feasible.emplace(previous[t].requests, t);
+    std::vector<Trip> current;
+    for (const Trip& base : previous) {
+      if (current.size() == kMaxTripsPerSize) break;
+      for (const uint32_t r : singles) {
+        if (r <= base.requests.back()) continue;
+        if (!std::all_of(base.requests.begin(), base.requests.end(),
+                         [&](uint32_t member) { return may_share(round, member, r); })) {
+          continue;
+        }
+        combined = base.requests;
+        combined.push_back(r);
+        // Every sub-trip must be feasible (the one without r is `base`); each offers a plan to insert into.
+        std::vector<std::pair<size_t, uint32_t>> sub_trips;  // (index in previous, the request left out)
+        for (size_t leave_out = 0; leave_out < combined.size(); ++leave_out) {
+          subset = combined;
+          subset.erase(subset.begin() + static_cast<std::ptrdiff_t>(leave_out));
+          const auto found = feasible.find(subset);
+          if (found == feasible.end()) break;
+          sub_trips.emplace_back(found->second, combined[leave_out]);
+        }
+        if (sub_trips.size() != combined.size()) continue;
+        Trip trip;
+        trip.requests = combined;
+        for (const auto& [sub_trip, left_out] : sub_trips) {
+          insert_cheapest(round, vehicle, baseline, previous[sub_trip].plan, round.pending[left_out], trip);
+        }
+        if (trip.plan.empty()) continue;
+        current.push_back(std::move(trip));
+        if (current.size() == kMaxTripsPerSize) break;
+      }
+    }
+    for (Trip& trip : previous) trips.push_back(std::move(trip));
+    previous = std::move(current);
+  }
+  for (Trip& trip : previous) trips.push_back(std::move(trip));
+  return trips;
+}
+
+}  // namespace
+
+RtvDispatcher::RtvDispatcher(const DispatchSpec& spec) : spec_(spec) {}
+
+void RtvDispatcher::dispatch(FleetState& fleet, double now_s) {
+  if (fleet.pending().empty()) return;
+  const Scenario& scenario = fleet.scenario();
+  Round round{fleet,
+              now_s,
+              fleet.pending(),
+              fleet.travel().max_speed_mps(),
+              std::min(1.0, *std::min_element(scenario.travel_time_factor.begin(), scenario.travel_time_factor.end())),
+              scenario.limits.dwell_s};
+
+  // RV graph: each request to the vehicles nearest it (by a lower bound on the pick-up time) that could be in time.
+  std::vector<std::vector<uint32_t>> candidates(fleet.vehicles().size());
+  std::vector<std::pair<double, uint32_t>> nearest;
+  for (uint32_t r = 0; r < round.pending.size(); ++r) {
+    const RequestState& request = fleet.requests()[round.pending[r]];
+    nearest.clear();
+    for (const VehicleState& vehicle : fleet.vehicles()) {
+      if (vehicle.capacity < request.request.passengers) continue;
+      const double earliest_pickup_s = std::max(now_s, vehicle.anchor_s) +
+                                       fleet.crow_fly_m(vehicle, now_s, request.origin.point) / round.max_speed_mps;
+      if (earliest_pickup_s > request.latest_pickup_s) continue;
+      nearest.emplace_back(earliest_pickup_s, vehicle.id);
+    }
+    const size_t keep = std::min<size_t>(spec_.rtv_nearest_vehicles, nearest.size());
+    std::partial_sort(nearest.begin(), nearest.begin() + static_cast<std::ptrdiff_t>(keep), nearest.end());
+    for (size_t i = 0; i < keep; ++i) candidates[nearest[i].second].push_back(r);
+  }
+
+  // RTV graph: each vehicle's feasible trips.
+  TripProblem problem;
+  problem.vehicles = static_cast<uint32_t>(fleet.vehicles().size());
+  problem.requests = static_cast<uint32_t>(round.pending.size());
+  std::vector<std::vector<Stop>> plans;
+  for (const VehicleState& vehicle : fleet.vehicles()) {
+    if (candidates[vehicle.id].empty()) continue;
+    Baseline baseline;
+    if (!fleet.evaluate_plan(vehicle, vehicle.plan, now_s, &baseline.etas)) continue;  // committed plans stay feasible
+    baseline.end_s = baseline.etas.empty() ? std::max(now_s, vehicle.anchor_s) : baseline.etas.back();
+    const size_t max_size = std::min<size_t>(spec_.rtv_max_trip_size, vehicle.capacity);
+    for (Trip& trip : vehicle_trips(round, vehicle, baseline, candidates[vehicle.id], max_size)) {
+      problem.trips.push_back({vehicle.id, std::move(trip.requests), trip.cost_s});
+      plans.push_back(std::move(trip.plan));
+    }
+  }
+  if (problem.trips.empty()) return;
+  problem.unserved_penalty_s = lexicographic_penalty_s(problem);
+
+  const TripAssignment assignment =
+      solve_trip_assignment(problem, {.max_nodes = spec_.rtv_solver_nodes, .max_seconds = spec_.rtv_solver_seconds});
+  ++stats_.rounds;
+  stats_.trips += problem.trips.size();
+  switch (assignment.source) {
+    case TripAssignment::Source::kOptimal: ++stats_.optimal_rounds; break;
+    case TripAssignment::Source::kSolverIncumbent: ++stats_.incumbent_rounds; break;
+    case TripAssignment::Source::kGreedy: ++stats_.greedy_rounds; break;
+  }
+  for (const uint32_t chosen : assignment.chosen) {
+    const TripCandidate& trip = problem.trips[chosen];
+    stats_.largest_trip = std::max<uint64_t>(stats_.largest_trip, trip.requests.size());
+    // Each vehicle gets one trip of requests nobody else gets, so the plans evaluated above still hold.
+    fleet.commit_plan(trip.vehicle, std::move(plans[chosen]), now_s);
+  }
+}
+
+}  // namespace bitgoeul::taxi
