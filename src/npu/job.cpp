@@ -37,6 +37,11 @@ Status validate_job(const Job& job, const Cluster& cluster, const Tenants& tenan
   if (job.tenant >= tenants.size()) return invalid_input("job '{}': unknown tenant", job.name);
   if (job.duration_s <= 0) return invalid_input("job '{}': duration must be positive", job.name);
   if (job.time_limit_s < 0) return invalid_input("job '{}': negative time limit", job.name);
+  if (job.submit_s < 0 || job.submit_s > kMaxTimeS || job.duration_s > kMaxTimeS || job.time_limit_s > kMaxTimeS ||
+      job.checkpoint_s > kMaxTimeS) {
+    return invalid_input("job '{}': submit time, duration, time limit and checkpoint cost must be between 0 and {} s",
+                         job.name, kMaxTimeS);
+  }
   if (job.device_count == 0) return invalid_input("job '{}': needs at least one device", job.name);
   if (job.share_milli >= kMilliPerDevice) return invalid_input("job '{}': share must be below 1000", job.name);
   if (job.is_fractional() && job.device_count != 1) {
@@ -46,7 +51,9 @@ Status validate_job(const Job& job, const Cluster& cluster, const Tenants& tenan
   bool any_fits = false;
   for (const JobOption& option : job.options) {
     if (option.type >= cluster.device_types.size()) return internal_error("job '{}': bad type index", job.name);
-    if (!(option.speed > 0.0)) return invalid_input("job '{}': speed must be positive", job.name);
+    if (!(option.speed >= kMinSpeed && option.speed <= kMaxSpeed)) {
+      return invalid_input("job '{}': speed must be between {} and {}", job.name, kMinSpeed, kMaxSpeed);
+    }
     const bool fits = job.is_fractional()
                           ? granted_milli(cluster.device_types[option.type], job.share_milli).has_value()
                           : job.device_count <= max_group_devices(cluster, option.type, job.locality);

@@ -12,6 +12,12 @@ namespace bitgoeul::npu {
 
 using JobIndex = uint32_t;
 
+// Bounds that keep every simulated time far from int64 overflow, even summed over many jobs and restarts:
+// times and durations up to 10^11 s (about 3,000 years), speeds within [1/1000, 1000].
+inline constexpr int64_t kMaxTimeS = 100'000'000'000;
+inline constexpr double kMinSpeed = 1e-3;
+inline constexpr double kMaxSpeed = 1e3;
+
 // A device type the job accepts and how fast it runs there relative to its reference duration (2.0 = twice as
 // fast): heterogeneity as in Gavel's throughput matrix, one row per job.
 struct JobOption {
@@ -53,7 +59,8 @@ struct Workload {
 // The most devices of `type` that one node, one rack or the whole cluster (per locality) holds.
 uint32_t max_group_devices(const Cluster& cluster, DeviceTypeIndex type, Locality locality);
 
-// Checks one job against the cluster: known types, partitions available, gang not larger than the cluster.
+// Checks one job against the cluster: known types, partitions available, gang not larger than the cluster, times
+// within [0, kMaxTimeS] and speeds within [kMinSpeed, kMaxSpeed].
 Status validate_job(const Job& job, const Cluster& cluster, const Tenants& tenants);
 // Stable sort by submit_s.
 void sort_by_submission(Workload& workload);

@@ -97,6 +97,10 @@ TEST(JobCsv, BadRowsNameTheLine) {
   EXPECT_EQ(error(header + "bad,t,0,10\n"), "jobs.csv:2: 4 fields, the header has 7");
   EXPECT_EQ(error("name,tenant,submit_s\n"),
             "jobs.csv:1: no column 'duration_s' (the header has: name, tenant, submit_s)");
+  // Found by the fuzz target: times that overflow simulated clocks, and speeds that make durations infinite.
+  EXPECT_EQ(error(header + "huge,t,9223372036854775807,10,1,0,\n").find("jobs.csv:2: job 'huge': submit time"), 0u);
+  EXPECT_EQ(error(header + "slow,t,0,10,1,0,H100:1e-300\n").find("jobs.csv:2: job 'slow': speed must be between"),
+            0u);
   EXPECT_EQ(error("name,tenant,submit_s,duration_s,preemptible\np,t,0,10,maybe\n"),
             "jobs.csv:2: column 'preemptible': 'maybe' is not a boolean (true or false)");
   EXPECT_EQ(error(header + "big,t,0,10,9,0,RNGD\n").find("jobs.csv:2: job 'big': no acceptable device type can "
