@@ -40,7 +40,7 @@ struct DispatchSpec {
   double insertion_interval_s = 0.0;  // kInsertion: 0 inserts each request at once, else gathers them
   double rtv_interval_s = 30.0;       // kRtv: seconds between assignment rounds
   uint16_t rtv_max_trip_size = 4;     // kRtv: most new requests one vehicle takes in a round (seats limit too)
-  uint32_t rtv_nearest_vehicles = 30; // kRtv: vehicles each request is tried with (nearest by a crow-fly bound)
+  uint32_t rtv_nearest_vehicles = 10; // kRtv: vehicles each request is linked to (nearest ones that can take it)
   uint32_t rtv_solver_nodes = 2000;   // kRtv: CBC branch-and-bound nodes per round; 0 = greedy assignment only
   double rtv_solver_seconds = 0.0;    // kRtv: CBC wall-clock budget per round, 0 = none (binding makes runs vary)
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 
 #include "geo/lat_lon.h"
 
@@ -12,6 +13,9 @@ namespace {
 // Trips kept per vehicle and trip size, in the order they are found: bounds a round's work on a vehicle with many
 // compatible requests (the combinations grow as the size-th power) without depending on the clock.
 constexpr size_t kMaxTripsPerSize = 200;
+// Vehicles tried per request, as a multiple of the links kept: near vehicles whose plans cannot take the request
+// are skipped, but the search ends before it reaches vehicles too far to matter.
+constexpr size_t kTriesPerLink = 3;
 
 // What one round knows: the waiting requests (batch-local index -> request id) and the bounds used for pruning.
 struct Round {
@@ -109,20 +113,12 @@ void insert_cheapest(Round& round, const VehicleState& vehicle, const Baseline& 
   }
 }
 
-// The RTV graph's edges of one vehicle: every trip of 1..max_size of `candidates` (batch-local, increasing) it
-// can add to its plan, a trip of size n only when each of its sub-trips of size n-1 is feasible.
+// The RTV graph's edges of one vehicle: every trip of 1..max_size requests it can add to its plan, from its
+// feasible single-request trips (`previous`, by increasing request); a trip of size n is tried only when each of
+// its sub-trips of size n-1 is feasible.
 std::vector<Trip> vehicle_trips(Round& round, const VehicleState& vehicle, const Baseline& baseline,
-                                const std::vector<uint32_t>& candidates, size_t max_size) {
+                                std::vector<Trip> previous, size_t max_size) {
   std::vector<Trip> trips;
-  std::vector<Trip> previous;
-  for (const uint32_t r : candidates) {
-    Trip trip;
-    trip.requests = {r};
-    insert_cheapest(round, vehicle, baseline, vehicle.plan, round.pending[r], trip);
-    if (trip.plan.empty()) continue;
-    previous.push_back(std::move(trip));
-    if (previous.size() == kMaxTripsPerSize) break;
-  }
   std::vector<uint32_t> singles;
   for (const Trip& trip : previous) singles.push_back(trip.requests.front());
   std::vector<uint32_t> combined;
@@ -182,8 +178,11 @@ void RtvDispatcher::dispatch(FleetState& fleet, double now_s) {
               std::min(1.0, *std::min_element(scenario.travel_time_factor.begin(), scenario.travel_time_factor.end())),
               scenario.limits.dwell_s};
 
-  // RV graph: each request to the vehicles nearest it (by a lower bound on the pick-up time) that could be in time.
-  std::vector<std::vector<uint32_t>> candidates(fleet.vehicles().size());
+  // RV graph: each request to the rtv_nearest_vehicles vehicles that can add it to their plan, tried in order of a
+  // lower bound on the pick-up time, at most kTriesPerLink times as many. The single-request trips come with it.
+  std::vector<std::vector<Trip>> singles(fleet.vehicles().size());
+  std::vector<std::optional<Baseline>> baselines(fleet.vehicles().size());
+  std::vector<bool> broken(fleet.vehicles().size(), false);  // committed plan no longer feasible: left alone
   std::vector<std::pair<double, uint32_t>> nearest;
   for (uint32_t r = 0; r < round.pending.size(); ++r) {
     const RequestState& request = fleet.requests()[round.pending[r]];
@@ -195,9 +194,29 @@ void RtvDispatcher::dispatch(FleetState& fleet, double now_s) {
       if (earliest_pickup_s > request.latest_pickup_s) continue;
       nearest.emplace_back(earliest_pickup_s, vehicle.id);
     }
-    const size_t keep = std::min<size_t>(spec_.rtv_nearest_vehicles, nearest.size());
-    std::partial_sort(nearest.begin(), nearest.begin() + static_cast<std::ptrdiff_t>(keep), nearest.end());
-    for (size_t i = 0; i < keep; ++i) candidates[nearest[i].second].push_back(r);
+    const size_t tries = std::min<size_t>(size_t{spec_.rtv_nearest_vehicles} * kTriesPerLink, nearest.size());
+    std::partial_sort(nearest.begin(), nearest.begin() + static_cast<std::ptrdiff_t>(tries), nearest.end());
+    uint32_t linked = 0;
+    for (size_t i = 0; i < tries && linked < spec_.rtv_nearest_vehicles; ++i) {
+      const uint32_t vehicle_id = nearest[i].second;
+      const VehicleState& vehicle = fleet.vehicles()[vehicle_id];
+      if (broken[vehicle_id] || singles[vehicle_id].size() == kMaxTripsPerSize) continue;
+      if (!baselines[vehicle_id]) {
+        Baseline baseline;
+        if (!fleet.evaluate_plan(vehicle, vehicle.plan, now_s, &baseline.etas)) {  // committed plans stay feasible
+          broken[vehicle_id] = true;
+          continue;
+        }
+        baseline.end_s = baseline.etas.empty() ? std::max(now_s, vehicle.anchor_s) : baseline.etas.back();
+        baselines[vehicle_id] = std::move(baseline);
+      }
+      Trip trip;
+      trip.requests = {r};
+      insert_cheapest(round, vehicle, *baselines[vehicle_id], vehicle.plan, round.pending[r], trip);
+      if (trip.plan.empty()) continue;
+      singles[vehicle_id].push_back(std::move(trip));
+      ++linked;
+    }
   }
 
   // RTV graph: each vehicle's feasible trips.
@@ -206,12 +225,9 @@ void RtvDispatcher::dispatch(FleetState& fleet, double now_s) {
   problem.requests = static_cast<uint32_t>(round.pending.size());
   std::vector<std::vector<Stop>> plans;
   for (const VehicleState& vehicle : fleet.vehicles()) {
-    if (candidates[vehicle.id].empty()) continue;
-    Baseline baseline;
-    if (!fleet.evaluate_plan(vehicle, vehicle.plan, now_s, &baseline.etas)) continue;  // committed plans stay feasible
-    baseline.end_s = baseline.etas.empty() ? std::max(now_s, vehicle.anchor_s) : baseline.etas.back();
+    if (singles[vehicle.id].empty()) continue;
     const size_t max_size = std::min<size_t>(spec_.rtv_max_trip_size, vehicle.capacity);
-    for (Trip& trip : vehicle_trips(round, vehicle, baseline, candidates[vehicle.id], max_size)) {
+    for (Trip& trip : vehicle_trips(round, vehicle, *baselines[vehicle.id], std::move(singles[vehicle.id]), max_size)) {
       problem.trips.push_back({vehicle.id, std::move(trip.requests), trip.cost_s});
       plans.push_back(std::move(trip.plan));
     }

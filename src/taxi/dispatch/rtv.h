@@ -10,8 +10,9 @@ namespace bitgoeul::taxi {
 
 // Ride-pooling by the request-trip-vehicle graph of Alonso-Mora et al., "On-demand high-capacity ride-sharing via
 // dynamic trip-vehicle assignment", PNAS 2017. Every rtv_interval_s the waiting requests are assigned jointly:
-//  1. RV graph: each request is linked to the rtv_nearest_vehicles vehicles that could reach it in time (crow-fly
-//     bound); requests are linked to each other when a crow-fly bound does not rule out one vehicle serving both.
+//  1. RV graph: each request is linked to the rtv_nearest_vehicles vehicles nearest it (crow-fly bound on the
+//     pick-up time) that can add it to their plan; requests are linked to each other when a crow-fly bound does not
+//     rule out one vehicle serving both.
 //  2. RTV graph: per vehicle, the trips (sets of waiting requests) it can add to its current plan, built by size:
 //     a trip of size n is tried only when all its sub-trips of size n-1 are feasible, by inserting its last
 //     request into each sub-trip's plan at the cheapest feasible place (FleetState::evaluate_plan decides).
