@@ -316,11 +316,31 @@ TEST_P(RandomCity, InvariantsHoldAndRunsAreDeterministic) {
   const Kpis kpis = compute_kpis(first);
   EXPECT_GT(kpis.overall.served, 0u);
   EXPECT_EQ(kpis.overall.served + kpis.overall.rejected + kpis.overall.unfinished, kpis.overall.requests);
-  for (const RequestState& ride : first.requests) {
-    if (ride.status != RequestStatus::kCompleted) continue;
-    EXPECT_LE(ride.pickup_s, ride.latest_pickup_s + 1e-6) << ride.request.id;
-    EXPECT_LE(ride.dropoff_s - ride.pickup_s, ride.max_ride_s + 1e-6) << ride.request.id;
+  // Every request ends served or rejected with a reason; nobody is picked up or dropped off twice.
+  std::vector<int> pickups(first.requests.size(), 0);
+  std::vector<int> dropoffs(first.requests.size(), 0);
+  for (const VehicleEvent& event : first.events) {
+    if (event.kind == "pickup") ++pickups[event.request];
+    if (event.kind == "dropoff") ++dropoffs[event.request];
   }
+  for (const RequestState& ride : first.requests) {
+    const uint32_t id = ride.request.id;
+    ASSERT_TRUE(ride.status == RequestStatus::kCompleted || ride.status == RequestStatus::kRejected) << id;
+    if (ride.status == RequestStatus::kRejected) {
+      EXPECT_NE(ride.reject_reason, RejectReason::kNone) << id;
+      EXPECT_EQ(pickups[id], 0) << id;
+      continue;
+    }
+    EXPECT_EQ(pickups[id], 1) << id;
+    EXPECT_EQ(dropoffs[id], 1) << id;
+    // Times run forward: request, assignment, pick-up, drop-off.
+    EXPECT_LE(ride.request.request_time_s, ride.assigned_s) << id;
+    EXPECT_LE(ride.assigned_s, ride.pickup_s) << id;
+    EXPECT_LT(ride.pickup_s, ride.dropoff_s) << id;
+    EXPECT_LE(ride.pickup_s, ride.latest_pickup_s + 1e-6) << id;
+    EXPECT_LE(ride.dropoff_s - ride.pickup_s, ride.max_ride_s + 1e-6) << id;
+  }
+  for (size_t i = 1; i < first.events.size(); ++i) ASSERT_LE(first.events[i - 1].time_s, first.events[i].time_s);
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryPolicy, RandomCity,
