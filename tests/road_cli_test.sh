@@ -5,25 +5,8 @@ set -uo pipefail
 bitgoeul="$1"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="$root/../shared/data/osm"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-pass() { echo "ok   - $1"; }
-fail() { echo "FAIL - $1"; failures=$((failures + 1)); }
-# expect_error "description" "text the message must contain" command...
-expect_error() {
-  local what="$1" needle="$2"; shift 2
-  local output status
-  output="$("$@" 2>&1)"; status=$?
-  if [ "$status" -ne 0 ] && grep -qF -- "$needle" <<<"$output"; then pass "$what"; else
-    fail "$what (exit $status, wanted message containing '$needle'): $output"; fi
-}
-expect_ok() {
-  local what="$1"; shift
-  local output
-  if output="$("$@" 2>&1)"; then pass "$what"; else fail "$what: $output"; fi
-}
+# shellcheck source=tests/cli_checks.sh
+source "$root/tests/cli_checks.sh"
 
 # --- The pipeline on the default map.
 expect_ok "import asanH.clean.osm" "$bitgoeul" road import "$data/asanH.clean.osm" -o "$work/city.graph"
@@ -74,5 +57,4 @@ expect_error "bad matrix point names the line" "bad_points.csv:3:" "$bitgoeul" r
   --points "$work/bad_points.csv" -o "$work/m.csv"
 expect_error "unknown subcommand" "subcommand is required" "$bitgoeul" road teleport
 
-if [ "$failures" -gt 0 ]; then echo "$failures failure(s)"; exit 1; fi
-echo "all road CLI checks passed"
+finish_checks "road CLI"

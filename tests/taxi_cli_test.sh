@@ -5,18 +5,8 @@
 set -uo pipefail
 bitgoeul="$1"
 root="$(cd "$(dirname "$0")/.." && pwd)"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-pass() { echo "ok   - $1"; }
-fail() { echo "FAIL - $1"; failures=$((failures + 1)); }
-expect_error() {
-  local what="$1" needle="$2"; shift 2
-  local output status
-  output="$("$@" 2>&1)"; status=$?
-  if [ "$status" -ne 0 ] && grep -qF -- "$needle" <<<"$output"; then pass "$what"; else
-    fail "$what (exit $status, wanted message containing '$needle'): $output"; fi
-}
+# shellcheck source=tests/cli_checks.sh
+source "$root/tests/cli_checks.sh"
 
 # --- The README's scenario, twice with the same seed: identical outputs.
 for run in a b; do
@@ -65,5 +55,4 @@ expect_error "bad demand row" "bad_demand.csv:3: column 'origin_lat'" "$bitgoeul
   "$root/scenarios/pilot-zone.toml" --demand "$work/bad_demand.csv" -o "$work/d"
 expect_error "unknown policy" "fastest" "$bitgoeul" taxi simulate "$root/scenarios/pilot-zone.toml" --policy fastest
 
-if [ "$failures" -gt 0 ]; then echo "$failures failure(s)"; exit 1; fi
-echo "all taxi CLI checks passed"
+finish_checks "taxi CLI"
