@@ -67,6 +67,13 @@ double ring_area_m2(const Ring& ring, const LocalProjection& projection) {
   return std::abs(twice_area) / 2.0;
 }
 
+// A member that must be a string; "" when absent or of another type (json::value() would throw on a number).
+std::string string_member(const json& object, const char* key) {
+  if (!object.is_object()) return {};
+  const auto found = object.find(key);
+  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
 std::string property_text(const json& value) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
@@ -91,7 +98,7 @@ Result<std::vector<Zone>> read_zones_geojson(const std::string& path, const Zone
   if (!in) return not_found("{}: cannot open zone file", path);
   json document = json::parse(in, nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded()) return invalid_input("{}: not valid JSON", path);
-  if (!document.is_object() || document.value("type", "") != "FeatureCollection" || !document.contains("features") ||
+  if (!document.is_object() || string_member(document, "type") != "FeatureCollection" || !document.contains("features") ||
       !document["features"].is_array()) {
     return invalid_input("{}: expected a GeoJSON FeatureCollection with a \"features\" array", path);
   }
@@ -120,7 +127,7 @@ Result<std::vector<Zone>> read_zones_geojson(const std::string& path, const Zone
       return invalid_input("{}: has no geometry", where);
     }
     const json& geometry = feature["geometry"];
-    const std::string type = geometry.value("type", "");
+    const std::string type = string_member(geometry, "type");
     if (!geometry.contains("coordinates")) return invalid_input("{}: geometry has no coordinates", where);
     if (type == "Polygon") {
       BITGOEUL_ASSIGN_OR_RETURN(Polygon polygon, parse_polygon(geometry["coordinates"], where));

@@ -82,6 +82,10 @@ TEST(Zones, BadFilesNameTheFeatureAndTheProblem) {
   const std::vector<BadZoneCase> cases = {
       {"not_json", "{not json", "not valid JSON"},
       {"not_collection", R"({"type":"Feature"})", "FeatureCollection"},
+      {"numeric_type", R"({"type":3373333})", "FeatureCollection"},  // found by the fuzzer: must not throw
+      {"numeric_geometry_type",
+       feature_collection(R"({"type":"Feature","properties":{"code":"t"},"geometry":{"type":7,"coordinates":[]}})"),
+       "is not Polygon"},
       {"bowtie",
        feature_collection(R"({"type":"Feature","properties":{"code":"bow"},"geometry":{"type":"Polygon",)"
                           R"("coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}})"),
