@@ -39,6 +39,11 @@ if "$bitgoeul" taxi simulate "$root/scenarios/pilot-zone.toml" -o "$work/c" --se
    --vehicles 10 >/dev/null 2>&1 && ! cmp -s "$work/a/trips.csv" "$work/c/trips.csv"; then
   pass "overrides change the run"; else fail "overrides change the run"; fi
 
+if "$bitgoeul" taxi simulate "$root/scenarios/pilot-zone.toml" -o "$work/e" --no-rebalance --free-flow >/dev/null 2>&1 &&
+   ! grep -q ",reposition," "$work/e/vehicle_events.csv" && grep -q ",reposition," "$work/a/vehicle_events.csv" &&
+   python3 -c "import json,sys; t=json.load(open(sys.argv[1])); assert t['simulate_s'] >= 0" "$work/e/timing.json"; then
+  pass "--no-rebalance and --free-flow; timing.json"; else fail "--no-rebalance and --free-flow; timing.json"; fi
+
 # --- Demand tools.
 data="$root/../shared/data/gwangju"
 if "$bitgoeul" taxi demand generate --zones "$data/dongs.geojson" --parent-zones "$data/districts.geojson" \

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "core/progress.h"
@@ -158,6 +161,29 @@ struct SimulateOptions {
   int64_t vehicles = 0;
   int64_t seed = -1;
   bool verify = false;
+  bool no_rebalance = false;
+  bool free_flow = false;
+};
+
+// Wall-clock seconds of each phase, for timing.json (kept out of kpis.json so results stay identical run to run).
+class PhaseTimer {
+ public:
+  void lap(const char* phase) {
+    const auto now = std::chrono::steady_clock::now();
+    phases_[phase] = std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+  }
+  Status write(const std::string& path) const {
+    std::ofstream out(path);
+    if (!out) return io_error("{}: cannot open for writing", path);
+    out << nlohmann::json(phases_).dump(2) << "\n";
+    if (!out) return io_error("{}: write failed", path);
+    return Status::ok();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  std::map<std::string, double> phases_;
 };
 
 // A map is either a graph file written by `bitgoeul road import` or an OpenStreetMap extract imported on the fly.
@@ -186,13 +212,18 @@ Status run_simulate(const SimulateOptions& options) {
     file.scenario.dispatch.policy = policies.at(options.policy);
   }
   if (options.vehicles > 0) file.scenario.fleet.size = static_cast<uint32_t>(options.vehicles);
+  if (options.no_rebalance) file.scenario.rebalance.enabled = false;
+  if (options.free_flow) file.scenario.travel_time_factor.fill(1.0);
+  PhaseTimer timer;
   if (options.seed >= 0) {
     file.scenario.seed = static_cast<uint64_t>(options.seed);
     file.demand.synthetic.seed = file.scenario.seed;
   }
   fmt::print("scenario {}: map {}\n", file.scenario.name, file.map);
   BITGOEUL_ASSIGN_OR_RETURN(road::RoadGraph graph, load_map(file.map));
+  timer.lap("load_map_s");
   const road::ContractionHierarchy ch = road::ContractionHierarchy::build(graph);
+  timer.lap("build_hierarchy_s");
   taxi::RoadTravel travel(graph, ch);
   taxi::DemandReadReport demand_report;
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<taxi::TripRequest> demand, taxi::load_scenario_demand(file, graph, &demand_report));
@@ -205,6 +236,7 @@ Status run_simulate(const SimulateOptions& options) {
              taxi::dispatch_policy_name(file.scenario.dispatch.policy));
   taxi::SimulationOptions simulation_options;
   simulation_options.verify = options.verify;
+  timer.lap("demand_s");
   BITGOEUL_ASSIGN_OR_RETURN(taxi::SimulationResult result,
                             taxi::simulate(travel, file.scenario, demand, simulation_options));
   std::vector<geo::Zone> zones;
@@ -212,8 +244,11 @@ Status run_simulate(const SimulateOptions& options) {
     BITGOEUL_ASSIGN_OR_RETURN(zones, geo::read_zones_geojson(file.report_zones));
   }
   const taxi::Kpis kpis = taxi::compute_kpis(result, zones.empty() ? nullptr : &zones);
+  timer.lap("simulate_s");
   BITGOEUL_RETURN_IF_ERROR(taxi::write_run_outputs(result, kpis, options.output));
   BITGOEUL_RETURN_IF_ERROR(taxi::write_report_html(file, graph, result, kpis, zones, options.output + "/report.html"));
+  timer.lap("write_outputs_s");
+  BITGOEUL_RETURN_IF_ERROR(timer.write(options.output + "/timing.json"));
   const taxi::RequestKpis& overall = kpis.overall;
   fmt::print("requests {}  served {} ({:.1f}%)  rejected {}  unfinished {}\n", overall.requests, overall.served,
              overall.service_rate * 100.0, overall.rejected, overall.unfinished);
@@ -223,7 +258,8 @@ Status run_simulate(const SimulateOptions& options) {
              kpis.fleet.occupied_km, kpis.fleet.empty_km, kpis.fleet.average_occupancy,
              kpis.fleet.utilisation * 100.0);
   for (const auto& [reason, count] : overall.rejections) fmt::print("rejected ({}): {}\n", reason, count);
-  fmt::print("wrote {}/trips.csv, vehicle_events.csv, fleet_timeline.csv, kpis.json, report.html\n", options.output);
+  fmt::print("wrote {}/trips.csv, vehicle_events.csv, fleet_timeline.csv, kpis.json, report.html, timing.json\n",
+             options.output);
   return Status::ok();
 }
 
@@ -241,6 +277,8 @@ void add_simulate_command(CLI::App& taxi, CommandRegistry& registry) {
   command->add_option("--vehicles", options->vehicles, "Fleet size instead of the scenario's")->check(CLI::PositiveNumber);
   command->add_option("--seed", options->seed, "Random seed instead of the scenario's")->check(CLI::NonNegativeNumber);
   command->add_flag("--verify", options->verify, "Check every invariant after every event (slow)");
+  command->add_flag("--no-rebalance", options->no_rebalance, "Switch off the scenario's [rebalance]");
+  command->add_flag("--free-flow", options->free_flow, "Ignore the scenario's [congestion]: free-flow travel times");
   registry.on_run(command, [options] { return run_simulate(*options); });
 }
 
