@@ -6,14 +6,18 @@
 
 #include <gtest/gtest.h>
 
-#include "road/contraction_hierarchy.h"
 #include "road/synthetic_grid.h"
 #include "taxi/dispatch/batch_matching.h"
 #include "taxi/metrics.h"
 #include "taxi/synthetic_demand.h"
+#include "taxi/testing.h"
 
 namespace bitgoeul::taxi {
 namespace {
+
+using testing::request;
+using testing::run;
+using testing::World;
 
 // A one-way ring, clockwise, 60 s per side (about 1.1 km by 0.9 km):
 //
@@ -41,15 +45,6 @@ road::RoadGraph ring() {
   return road::build_road_graph(corners, {1, 2, 3, 4}, std::move(edges));
 }
 
-struct World {
-  explicit World(road::RoadGraph road_graph)
-      : graph(std::move(road_graph)), ch(road::ContractionHierarchy::build(graph, {.show_progress = false})),
-        travel(graph, ch) {}
-  road::RoadGraph graph;
-  road::ContractionHierarchy ch;
-  RoadTravel travel;
-};
-
 Scenario ring_scenario(uint32_t vehicles, DispatchPolicy policy) {
   Scenario scenario;
   scenario.start_s = 0;
@@ -59,22 +54,6 @@ Scenario ring_scenario(uint32_t vehicles, DispatchPolicy policy) {
   scenario.limits.max_wait_s = 600;
   scenario.limits.dwell_s = 30;
   return scenario;
-}
-
-TripRequest request(uint32_t id, double time_s, geo::LatLon from, geo::LatLon to, uint16_t passengers = 1) {
-  TripRequest trip;
-  trip.id = id;
-  trip.request_time_s = time_s;
-  trip.origin = from;
-  trip.destination = to;
-  trip.passengers = passengers;
-  return trip;
-}
-
-SimulationResult run(World& world, const Scenario& scenario, const std::vector<TripRequest>& demand) {
-  auto result = simulate(world.travel, scenario, demand, {.verify = true, .show_progress = false});
-  EXPECT_TRUE(result.is_ok()) << result.status().to_string();
-  return std::move(result).value();
 }
 
 TEST(Simulation, NearestIdleServesARideOnTheExpectedSchedule) {

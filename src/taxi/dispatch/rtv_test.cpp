@@ -14,25 +14,20 @@
 
 #include <gtest/gtest.h>
 
-#include "road/contraction_hierarchy.h"
 #include "road/synthetic_grid.h"
 #include "taxi/fleet_state.h"
 #include "taxi/metrics.h"
 #include "taxi/scenario_file.h"
 #include "taxi/simulation.h"
 #include "taxi/synthetic_demand.h"
+#include "taxi/testing.h"
 
 namespace bitgoeul::taxi {
 namespace {
 
-struct World {
-  explicit World(road::RoadGraph road_graph)
-      : graph(std::move(road_graph)), ch(road::ContractionHierarchy::build(graph, {.show_progress = false})),
-        travel(graph, ch) {}
-  road::RoadGraph graph;
-  road::ContractionHierarchy ch;
-  RoadTravel travel;
-};
+using testing::request;
+using testing::run;
+using testing::World;
 
 // A straight two-way street of twenty blocks, 30 s each, west (node 0) to east (node 20):
 //
@@ -58,22 +53,6 @@ road::RoadGraph street() {
     edges.push_back({i + 1, i, 30000, metres, road::RoadClass::kResidential, 1, {}});
   }
   return road::build_road_graph(std::move(nodes), std::move(ids), std::move(edges));
-}
-
-TripRequest request(uint32_t id, double time_s, geo::LatLon from, geo::LatLon to) {
-  TripRequest trip;
-  trip.id = id;
-  trip.request_time_s = time_s;
-  trip.origin = from;
-  trip.destination = to;
-  trip.passengers = 1;
-  return trip;
-}
-
-SimulationResult run(World& world, const Scenario& scenario, const std::vector<TripRequest>& demand) {
-  auto result = simulate(world.travel, scenario, demand, {.verify = true, .show_progress = false});
-  EXPECT_TRUE(result.is_ok()) << result.status().to_string();
-  return std::move(result).value();
 }
 
 // Vehicle 0 waits at the west end (0 s), vehicle 1 at the east end (600 s). Three riders ask just before the first
