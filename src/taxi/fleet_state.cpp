@@ -15,6 +15,10 @@ const char* reject_reason_name(RejectReason reason) {
     case RejectReason::kTooManyPassengers: return "too_many_passengers";
     case RejectReason::kNoVehicleInTime: return "no_vehicle_in_time";
     case RejectReason::kAfterServiceEnd: return "after_service_end";
+    case RejectReason::kOutsidePermittedArea: return "permit_area";
+    case RejectReason::kOutsideOperatingHours: return "permit_hours";
+    case RejectReason::kNoDesignatedStop: return "permit_no_stop_within_walk";
+    case RejectReason::kServiceSuspended: return "permit_suspension";
   }
   return "unknown";
 }
@@ -94,6 +98,16 @@ bool FleetState::add_request(const TripRequest& request) {
                               added.direct_time_s + scenario_.limits.min_detour_allowance_s);
   pending_.push_back(request.id);
   return true;
+}
+
+void FleetState::add_refused_request(const TripRequest& request, RejectReason reason) {
+  RequestState state;
+  state.request = request;
+  state.origin.point = request.origin;
+  state.destination.point = request.destination;
+  requests_.push_back(state);
+  stop_spaces_.emplace_back();
+  reject(request.id, reason, request.request_time_s);
 }
 
 RoadPosition FleetState::position_now(const VehicleState& vehicle, double now_s) const {
@@ -183,7 +197,7 @@ bool FleetState::evaluate_plan(const VehicleState& vehicle, const std::vector<St
     space = &stop_spaces(stop)[option].from;
     const RequestState& request = requests_[stop.request];
     if (stop.kind == Stop::Kind::kPickup) {
-      if (time_s > request.latest_pickup_s) return false;
+      if (time_s > request.latest_pickup_s || time_s > vehicle.pickups_until_s) return false;
       onboard += request.request.passengers;
       if (onboard > vehicle.capacity) return false;
       planned_pickups.emplace_back(stop.request, time_s);

@@ -3,8 +3,9 @@
 // every rider's limits before they are committed. Dispatch policies read this state and commit plans; the
 // simulator (and later the live service) moves vehicles and executes stops. Time is always passed in.
 
-#include <cstdint>
 #include <array>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <unordered_map>
 #include <optional>
@@ -27,6 +28,11 @@ enum class RejectReason : uint8_t {
   kTooManyPassengers, // more riders than any vehicle has seats
   kNoVehicleInTime,   // nobody could reach the rider before their latest pick-up
   kAfterServiceEnd,   // still waiting when the service closed
+  // Rules of a demonstration permit (taxi/rules/permit.h):
+  kOutsidePermittedArea,   // origin or destination outside the permitted area, or inside an excluded one
+  kOutsideOperatingHours,  // requested while the permit's operating hours are closed
+  kNoDesignatedStop,       // no designated stop within walking distance of the origin or destination
+  kServiceSuspended,       // requested during a suspension window (weather, events)
 };
 const char* reject_reason_name(RejectReason reason);
 
@@ -68,6 +74,8 @@ struct VehicleState {
   bool driving = false;
   uint64_t version = 0;  // bumped at every change of course: stale arrival events are ignored
   double arrival_s = 0.0;
+  // No pick-up may happen after this time (a permit's safety-driver shift end; -inf while off shift).
+  double pickups_until_s = std::numeric_limits<double>::infinity();
 
   // Totals for KPIs.
   double occupied_m = 0.0;
@@ -95,6 +103,8 @@ class FleetState {
   // Adds a request arriving now: snaps and measures it; returns false (and marks it rejected) when it cannot
   // be served at all.
   bool add_request(const TripRequest& request);
+  // Adds a request that a rule refused before it reached dispatch (e.g. a permit's area or hours).
+  void add_refused_request(const TripRequest& request, RejectReason reason);
   void add_vehicle(const RoadPosition& position, double time_s);
 
   // Where the vehicle can start a new course from, and when: its position now if driving empty or idle, else the

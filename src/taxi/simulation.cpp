@@ -1,8 +1,12 @@
 #include "taxi/simulation.h"
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 #include <random>
 #include <variant>
+
+#include <fmt/format.h>
 
 #include "core/event_queue.h"
 #include "core/progress.h"
@@ -25,7 +29,96 @@ struct PickupDeadline {
 struct DispatchTick {};
 struct TakeSample {};
 struct RebalanceTick {};
-using Event = std::variant<RequestArrives, VehicleArrives, PickupDeadline, DispatchTick, TakeSample, RebalanceTick>;
+struct PermitChange {};  // the permit opens or closes the service, a suspension or a safety-driver shift
+using Event =
+    std::variant<RequestArrives, VehicleArrives, PickupDeadline, DispatchTick, TakeSample, RebalanceTick, PermitChange>;
+
+constexpr double kNever = -std::numeric_limits<double>::infinity();
+
+// Enforces a permit during the run: who may pick up until when, vehicles off duty to their depots, the permit's
+// changes of state recorded.
+class PermitEnforcer {
+ public:
+  PermitEnforcer(const rules::PermitRules& rules, FleetState& fleet, const Scenario& scenario, SimulationResult& result)
+      : rules_(rules), fleet_(fleet), result_(result) {
+    for (const geo::LatLon& depot : scenario.fleet.depots) {
+      auto location = fleet.travel().locate(depot, scenario.limits.max_snap_m);
+      if (location.is_ok()) depots_.push_back(*location);
+    }
+  }
+
+  // Applies the permit's state at `now_s` to every vehicle and to the waiting requests.
+  void apply(double now_s) {
+    record_changes(now_s);
+    for (VehicleState& vehicle : fleet_.vehicles()) {
+      vehicle.pickups_until_s = rules_.pickups_until(vehicle.id, now_s);
+      if (vehicle.pickups_until_s == kNever) send_to_depot(vehicle.id, now_s);
+    }
+    if (!open_) {
+      const RejectReason reason =
+          suspension_ != nullptr ? RejectReason::kServiceSuspended : RejectReason::kOutsideOperatingHours;
+      for (const uint32_t request : std::vector<uint32_t>(fleet_.pending())) fleet_.reject(request, reason, now_s);
+    }
+  }
+
+  // An idle vehicle that may not pick up parks at the nearest depot (or where it is, without depots).
+  void send_to_depot(uint32_t vehicle_id, double now_s) {
+    const VehicleState& vehicle = fleet_.vehicles()[vehicle_id];
+    if (depots_.empty() || !vehicle.plan.empty() || vehicle.reposition_to) return;
+    const geo::LatLon here = fleet_.travel().point_of(fleet_.position_now(vehicle, now_s));
+    size_t nearest = 0;
+    for (size_t d = 1; d < depots_.size(); ++d) {
+      if (geo::haversine_m(here, depots_[d].point) < geo::haversine_m(here, depots_[nearest].point)) nearest = d;
+    }
+    if (geo::haversine_m(here, fleet_.travel().point_of(depots_[nearest].options[0])) < 5.0) return;  // parked there
+    fleet_.reposition(vehicle_id, depots_[nearest], now_s);
+  }
+
+  // Every pick-up since the last call must keep the permit; the message names the first that does not.
+  std::string check_pickups() {
+    const std::vector<VehicleEvent>& events = fleet_.events();
+    for (; checked_ < events.size(); ++checked_) {
+      const VehicleEvent& event = events[checked_];
+      if (event.kind == "pickup" && !rules_.pickup_allowed(event.vehicle, event.time_s)) {
+        return fmt::format("vehicle {} picked up request {} at t={:.1f}s, when the permit did not allow it",
+                           event.vehicle, event.request, event.time_s);
+      }
+    }
+    return {};
+  }
+
+ private:
+  void record_changes(double now_s) {
+    const bool open = rules_.open_at(now_s);
+    const Suspension* suspension = rules_.suspension_at(now_s);
+    const bool shift = rules_.shift_on(now_s);
+    if (suspension != suspension_ && suspension_ != nullptr) {
+      result_.permit_events.push_back({now_s, "suspension_end", suspension_->reason});
+    }
+    if (suspension != suspension_ && suspension != nullptr) {
+      result_.permit_events.push_back({now_s, "suspension_start", suspension->reason});
+    }
+    if (open != open_ || first_) result_.permit_events.push_back({now_s, open ? "service_open" : "service_close", ""});
+    if (rules_.permit().safety_driver_vehicles > 0 && (shift != shift_ || first_)) {
+      result_.permit_events.push_back({now_s, shift ? "shift_start" : "shift_end", "safety drivers"});
+    }
+    open_ = open;
+    suspension_ = suspension;
+    shift_ = shift;
+    first_ = false;
+  }
+
+  using Suspension = rules::Suspension;
+  const rules::PermitRules& rules_;
+  FleetState& fleet_;
+  SimulationResult& result_;
+  std::vector<Location> depots_;
+  bool first_ = true;
+  bool open_ = false;
+  bool shift_ = false;
+  const Suspension* suspension_ = nullptr;
+  size_t checked_ = 0;
+};
 
 Result<std::vector<RoadPosition>> starting_positions(RoadTravel& travel, const Scenario& scenario) {
   std::vector<RoadPosition> positions;
@@ -92,6 +185,15 @@ Result<SimulationResult> simulate(RoadTravel& travel, const Scenario& scenario, 
   SimulationResult result;
   result.span_s = scenario.end_s - scenario.start_s;
   const double stop_s = scenario.end_s + scenario.drain_s;
+  std::optional<PermitEnforcer> permit;
+  if (options.permit != nullptr) {
+    permit.emplace(*options.permit, fleet, scenario, result);
+    result.admissions.resize(admitted.size());
+    permit->apply(scenario.start_s);
+    for (const double time_s : options.permit->change_times(scenario.start_s, stop_s)) {
+      if (time_s > scenario.start_s) queue.schedule(time_s, PermitChange{});
+    }
+  }
   ProgressBar progress("simulating", static_cast<uint64_t>(result.span_s));
   if (!options.show_progress) progress.finish();
 
@@ -109,7 +211,16 @@ Result<SimulationResult> simulate(RoadTravel& travel, const Scenario& scenario, 
     ++result.events_processed;
     if (options.show_progress) progress.set(static_cast<uint64_t>(std::min(now_s, scenario.end_s) - scenario.start_s));
     if (const auto* arrives = std::get_if<RequestArrives>(&event)) {
-      if (fleet.add_request(admitted[arrives->index])) {
+      TripRequest request = admitted[arrives->index];
+      if (options.permit != nullptr) {
+        rules::Admission& admission = result.admissions[arrives->index];
+        admission = options.permit->admit(request, scenario.limits.max_wait_s);
+        if (admission.reason != RejectReason::kNone) {
+          fleet.add_refused_request(request, admission.reason);
+          request.id = UINT32_MAX;  // refused: not dispatched
+        }
+      }
+      if (request.id != UINT32_MAX && fleet.add_request(request)) {
         dispatcher->on_request(fleet, arrives->index, now_s);
         queue.schedule(fleet.requests()[arrives->index].latest_pickup_s, PickupDeadline{arrives->index});
       }
@@ -117,7 +228,13 @@ Result<SimulationResult> simulate(RoadTravel& travel, const Scenario& scenario, 
       VehicleState& vehicle = fleet.vehicles()[vehicle_arrives->vehicle];
       if (vehicle.version == vehicle_arrives->version && vehicle.driving) {
         fleet.arrive(vehicle.id, now_s);
-        if (vehicle.plan.empty() && !vehicle.reposition_to) dispatcher->on_vehicle_idle(fleet, vehicle.id, now_s);
+        if (vehicle.plan.empty() && !vehicle.reposition_to) {
+          if (vehicle.pickups_until_s == kNever) {
+            if (permit) permit->send_to_depot(vehicle.id, now_s);
+          } else {
+            dispatcher->on_vehicle_idle(fleet, vehicle.id, now_s);
+          }
+        }
       }
     } else if (const auto* deadline = std::get_if<PickupDeadline>(&event)) {
       if (fleet.requests()[deadline->request].status == RequestStatus::kPending) {
@@ -128,8 +245,10 @@ Result<SimulationResult> simulate(RoadTravel& travel, const Scenario& scenario, 
       if (now_s + dispatcher->tick_interval_s() < scenario.end_s + scenario.limits.max_wait_s) {
         queue.schedule(now_s + dispatcher->tick_interval_s(), DispatchTick{});
       }
+    } else if (std::holds_alternative<PermitChange>(event)) {
+      permit->apply(now_s);
     } else if (std::holds_alternative<RebalanceTick>(event)) {
-      rebalancer->rebalance(fleet, now_s);
+      if (options.permit == nullptr || options.permit->open_at(now_s)) rebalancer->rebalance(fleet, now_s);
       if (now_s + scenario.rebalance.interval_s < scenario.end_s) {
         queue.schedule(now_s + scenario.rebalance.interval_s, RebalanceTick{});
       }
@@ -138,6 +257,10 @@ Result<SimulationResult> simulate(RoadTravel& travel, const Scenario& scenario, 
       if (now_s + options.sample_interval_s <= stop_s) queue.schedule(now_s + options.sample_interval_s, TakeSample{});
     }
     schedule_changed();
+    if (permit) {
+      const std::string broken = permit->check_pickups();
+      if (!broken.empty()) return internal_error("permit broken: {}", broken);
+    }
     if (options.verify) {
       const std::string broken = fleet.verify();
       if (!broken.empty()) return internal_error("simulation invariant broken at t={:.1f}s: {}", now_s, broken);

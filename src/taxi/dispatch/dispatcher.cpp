@@ -1,5 +1,7 @@
 #include "taxi/dispatch/dispatcher.h"
 
+#include <limits>
+
 #include "taxi/dispatch/batch_matching.h"
 #include "taxi/dispatch/insertion.h"
 #include "taxi/dispatch/nearest_idle.h"
@@ -30,7 +32,7 @@ std::unique_ptr<Dispatcher> make_dispatcher(const DispatchSpec& spec) {
 std::vector<uint32_t> idle_vehicles(const FleetState& fleet) {
   std::vector<uint32_t> idle;
   for (const VehicleState& vehicle : fleet.vehicles()) {
-    if (vehicle.idle()) idle.push_back(vehicle.id);
+    if (vehicle.idle() && vehicle.pickups_until_s > -std::numeric_limits<double>::infinity()) idle.push_back(vehicle.id);
   }
   return idle;
 }

@@ -23,7 +23,8 @@ class Dispatcher {
 
 std::unique_ptr<Dispatcher> make_dispatcher(const DispatchSpec& spec);
 
-// Shared by the policies: the idle vehicles (no riders planned; repositioning ones included), by id.
+// Shared by the policies: the idle vehicles (no riders planned; repositioning ones included; off-shift ones not),
+// by id.
 std::vector<uint32_t> idle_vehicles(const FleetState& fleet);
 // The two-stop plan that serves `request` alone.
 std::vector<Stop> solo_plan(uint32_t request);

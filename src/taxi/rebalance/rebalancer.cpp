@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include <lemon/list_graph.h>
@@ -79,6 +80,7 @@ uint32_t Rebalancer::rebalance(FleetState& fleet, double now_s) {
   uint32_t idle_count = 0;
   for (const VehicleState& vehicle : fleet.vehicles()) {
     if (!vehicle.plan.empty() || vehicle.reposition_to) continue;
+    if (vehicle.pickups_until_s == -std::numeric_limits<double>::infinity()) continue;  // off shift, parked
     const int cell = cell_of(fleet.travel().point_of(fleet.position_now(vehicle, now_s)));
     if (cell < 0) continue;
     idle[static_cast<size_t>(cell)].push_back(vehicle.id);
