@@ -72,4 +72,37 @@ TravelTimeMs meet(const ChSearchSpace& forward, const ChSearchSpace& backward) {
   return static_cast<TravelTimeMs>(std::min<uint64_t>(best, kInfiniteTime));
 }
 
+ChSpaceTable::ChSpaceTable(uint32_t node_count) : rows_(node_count) {}
+
+void ChSpaceTable::assign(std::span<const ChSearchSpace* const> spaces) {
+  if (++round_ == 0) {  // the stamps wrapped around: forget them all once
+    for (Row& row : rows_) row.stamp = 0;
+    round_ = 1;
+  }
+  count_ = std::min(spaces.size(), kMaxSpaces);
+  for (size_t s = 0; s < count_; ++s) {
+    const ChSearchSpace& space = *spaces[s];
+    for (size_t i = 0; i < space.rank.size(); ++i) {
+      Row& row = rows_[space.rank[i]];
+      if (row.stamp != round_) {
+        row.stamp = round_;
+        row.time_ms.fill(kInfiniteTime);
+      }
+      row.time_ms[s] = space.time_ms[i];
+    }
+  }
+}
+
+void ChSpaceTable::meet_all(const ChSearchSpace& other, std::span<TravelTimeMs> times) const {
+  std::array<uint64_t, kMaxSpaces> best;
+  best.fill(kInfiniteTime);
+  for (size_t i = 0; i < other.rank.size(); ++i) {
+    const Row& row = rows_[other.rank[i]];
+    if (row.stamp != round_) continue;
+    const uint64_t here = other.time_ms[i];
+    for (size_t s = 0; s < kMaxSpaces; ++s) best[s] = std::min(best[s], here + row.time_ms[s]);
+  }
+  for (size_t s = 0; s < count_; ++s) times[s] = static_cast<TravelTimeMs>(std::min<uint64_t>(best[s], kInfiniteTime));
+}
+
 }  // namespace bitgoeul::road

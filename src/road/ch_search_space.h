@@ -5,6 +5,7 @@
 // points (every stop of every vehicle plan) build each point's spaces once and then answer each question by
 // merging two short sorted lists, with no search at all.
 
+#include <array>
 #include <span>
 #include <vector>
 
@@ -39,5 +40,30 @@ class ChSearchSpaceBuilder {
 
 // Shortest time from the forward space's seeds to the backward space's seeds; kInfiniteTime if they never meet.
 TravelTimeMs meet(const ChSearchSpace& forward, const ChSearchSpace& backward);
+
+// A few spaces of one direction laid out by rank (the buckets of a many-to-many query), so that one pass over a
+// space of the other direction meets all of them at once, with no merge: a dispatcher asking the times between
+// a new rider's stops and every stop of many vehicle plans pays one pass per stop, not one merge per pair.
+class ChSpaceTable {
+ public:
+  static constexpr size_t kMaxSpaces = 4;
+  // `node_count` as in the hierarchy. Allocates once.
+  explicit ChSpaceTable(uint32_t node_count);
+  // Lays out `spaces` (at most kMaxSpaces, all of one direction), replacing what was laid out before.
+  void assign(std::span<const ChSearchSpace* const> spaces);
+  size_t size() const { return count_; }
+  // times[i] = meet(other, spaces[i]) when the laid-out spaces are backward ones (meet(spaces[i], other) when
+  // they are forward): kInfiniteTime where they never meet. REQUIRES: times.size() >= size().
+  void meet_all(const ChSearchSpace& other, std::span<TravelTimeMs> times) const;
+
+ private:
+  struct Row {
+    uint32_t stamp = 0;
+    std::array<TravelTimeMs, kMaxSpaces> time_ms{};
+  };
+  std::vector<Row> rows_;
+  uint32_t round_ = 0;
+  size_t count_ = 0;
+};
 
 }  // namespace bitgoeul::road
