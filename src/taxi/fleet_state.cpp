@@ -61,6 +61,7 @@ void FleetState::add_vehicle(const RoadPosition& position, double time_s) {
   max_capacity_ = std::max(max_capacity_, vehicle.capacity);
   vehicles_.push_back(std::move(vehicle));
   position_spaces_.emplace_back();
+  plan_hops_.emplace_back();
   record(time_s, vehicles_.back(), "start", UINT32_MAX);
 }
 
@@ -153,6 +154,20 @@ const road::ChSearchSpace& FleetState::position_space(const VehicleState& vehicl
   return cached.space;
 }
 
+FleetState::Hop FleetState::measure_hop(const road::ChSearchSpace& from_space, const RoadPosition& from,
+                                         const Stop& stop) {
+  const StopSpaces& target = stop_spaces(stop);
+  const Location& location = stop_location(stop);
+  Hop best;
+  for (uint8_t i = 0; i < location.option_count; ++i) {
+    const road::TravelTimeMs via_ms = road::meet(from_space, target[i].to);
+    double seconds = via_ms == road::kInfiniteTime ? kUnreachable : via_ms / 1000.0;
+    seconds = std::min(seconds, travel_.ahead_on_edge_s(from, location.options[i]));
+    if (seconds < best.seconds) best = {seconds, i};
+  }
+  return best;
+}
+
 double FleetState::drive_to_stop_s(const road::ChSearchSpace& from_space, const RoadPosition& from, const Stop& stop,
                                    uint8_t& option) {
   const LegKey key{&from_space, from.edge, from.fraction,
@@ -161,36 +176,80 @@ double FleetState::drive_to_stop_s(const road::ChSearchSpace& from_space, const 
     option = found->second.option;
     return found->second.seconds;
   }
-  const StopSpaces& target = stop_spaces(stop);
-  const Location& location = stop_location(stop);
-  double best_s = kUnreachable;
-  option = 0;
-  for (uint8_t i = 0; i < location.option_count; ++i) {
-    const road::TravelTimeMs via_ms = road::meet(from_space, target[i].to);
-    double seconds = via_ms == road::kInfiniteTime ? kUnreachable : via_ms / 1000.0;
-    seconds = std::min(seconds, travel_.ahead_on_edge_s(from, location.options[i]));
-    if (seconds < best_s) {
-      best_s = seconds;
-      option = i;
+  const Hop hop = measure_hop(from_space, from, stop);
+  option = hop.option;
+  if (measured_legs_.size() >= (size_t{1} << 20)) measured_legs_.clear();
+  measured_legs_.emplace(key, MeasuredLeg{hop.seconds, hop.option});
+  return hop.seconds;
+}
+
+FleetState::Hop FleetState::plan_hop(uint32_t vehicle_id, size_t k, uint8_t option) {
+  const VehicleState& vehicle = vehicles_[vehicle_id];
+  PlanHops& memory = plan_hops_[vehicle_id];
+  if (memory.version != vehicle.version) {
+    // Keep the hops between stops that still follow each other (a stop done, or riders inserted elsewhere).
+    const size_t hop_count = vehicle.plan.empty() ? 0 : vehicle.plan.size() - 1;
+    std::vector<std::array<Hop, 2>> hops(hop_count);
+    std::vector<std::array<bool, 2>> known(hop_count, {false, false});
+    for (size_t i = 0; i < hop_count; ++i) {
+      for (size_t j = 0; j + 1 < memory.plan.size(); ++j) {
+        if (memory.plan[j] == vehicle.plan[i] && memory.plan[j + 1] == vehicle.plan[i + 1]) {
+          hops[i] = memory.hops[j];
+          known[i] = memory.known[j];
+          break;
+        }
+      }
+    }
+    memory.plan = vehicle.plan;
+    memory.hops = std::move(hops);
+    memory.known = std::move(known);
+    memory.version = vehicle.version;
+  }
+  if (!memory.known[k][option]) {
+    const Stop& from = vehicle.plan[k];
+    memory.hops[k][option] = measure_hop(stop_spaces(from)[option].from, stop_location(from).options[option],
+                                         vehicle.plan[k + 1]);
+    memory.known[k][option] = true;
+  }
+  return memory.hops[k][option];
+}
+
+std::optional<FleetState::Hop> FleetState::heading_hop(const VehicleState& vehicle, double now_s) const {
+  if (!vehicle.driving || vehicle.plan.empty()) return std::nullopt;
+  const Location& target = stop_location(vehicle.plan.front());
+  for (uint8_t i = 0; i < target.option_count; ++i) {
+    if (target.options[i] == vehicle.leg.end) {
+      const double elapsed_s = std::max(0.0, now_s - vehicle.anchor_s) / vehicle.leg_factor;
+      return Hop{travel_.remaining_s(vehicle.leg, elapsed_s), i};
     }
   }
-  if (measured_legs_.size() >= (size_t{1} << 20)) measured_legs_.clear();
-  measured_legs_.emplace(key, MeasuredLeg{best_s, option});
-  return best_s;
+  return std::nullopt;
 }
 
 bool FleetState::evaluate_plan(const VehicleState& vehicle, const std::vector<Stop>& plan, double now_s,
                                std::vector<double>* etas) {
   if (etas != nullptr) etas->clear();
   RoadPosition position = position_now(vehicle, now_s);
-  const road::ChSearchSpace* space = &position_space(vehicle, position);
+  // A plan that starts with the stop the vehicle is driving to goes on along its leg (see heading_hop).
+  std::optional<Hop> heading;
+  if (!plan.empty() && !vehicle.plan.empty() && plan.front() == vehicle.plan.front()) {
+    heading = heading_hop(vehicle, now_s);
+  }
+  const road::ChSearchSpace* space = heading ? nullptr : &position_space(vehicle, position);
   double time_s = std::max(now_s, vehicle.anchor_s);
   int onboard = vehicle.onboard;
   // Planned pick-up times of the riders picked up within this plan, to bound their ride.
   std::vector<std::pair<uint32_t, double>> planned_pickups;
   for (const Stop& stop : plan) {
     uint8_t option = 0;
-    const double drive_s = drive_to_stop_s(*space, position, stop, option);
+    double drive_s = 0.0;
+    if (heading) {
+      drive_s = heading->seconds;
+      option = heading->option;
+      heading.reset();
+    } else {
+      drive_s = drive_to_stop_s(*space, position, stop, option);
+    }
     if (drive_s >= kUnreachable) return false;
     time_s += drive_s * travel_factor(time_s);
     position = stop_location(stop).options[option];
@@ -241,7 +300,7 @@ void FleetState::stop_driving(VehicleState& vehicle, double now_s) {
   vehicle.driving = false;
 }
 
-void FleetState::start_leg(VehicleState& vehicle, double now_s) {
+void FleetState::start_leg(VehicleState& vehicle, double now_s, std::optional<uint8_t> front_option) {
   ++vehicle.version;
   changed_.push_back(vehicle.id);
   const Location* target = nullptr;
@@ -255,7 +314,11 @@ void FleetState::start_leg(VehicleState& vehicle, double now_s) {
   if (!vehicle.plan.empty()) {
     // Drive to the option the plan was evaluated with, so planned and driven times agree even on ties.
     uint8_t option = 0;
-    drive_to_stop_s(position_space(vehicle, vehicle.anchor), vehicle.anchor, vehicle.plan.front(), option);
+    if (front_option) {
+      option = *front_option;
+    } else {
+      drive_to_stop_s(position_space(vehicle, vehicle.anchor), vehicle.anchor, vehicle.plan.front(), option);
+    }
     vehicle.leg = travel_.leg(vehicle.anchor, travel_.location_of(target->options[option]));
   } else {
     vehicle.leg = travel_.leg(vehicle.anchor, *target);
@@ -272,6 +335,11 @@ void FleetState::start_leg(VehicleState& vehicle, double now_s) {
 
 void FleetState::commit_plan(uint32_t vehicle_id, std::vector<Stop> plan, double now_s) {
   VehicleState& vehicle = vehicles_[vehicle_id];
+  // A plan that keeps the stop the vehicle drives to first was evaluated along its leg: keep heading there.
+  std::optional<uint8_t> front_option;
+  if (!plan.empty() && !vehicle.plan.empty() && plan.front() == vehicle.plan.front()) {
+    if (const std::optional<Hop> heading = heading_hop(vehicle, now_s)) front_option = heading->option;
+  }
   stop_driving(vehicle, now_s);
   vehicle.reposition_to.reset();
   vehicle.plan = std::move(plan);
@@ -285,7 +353,7 @@ void FleetState::commit_plan(uint32_t vehicle_id, std::vector<Stop> plan, double
       record(now_s, vehicle, "assign", stop.request);
     }
   }
-  start_leg(vehicle, now_s);
+  start_leg(vehicle, now_s, front_option);
 }
 
 void FleetState::reposition(uint32_t vehicle_id, const Location& target, double now_s) {

@@ -57,6 +57,7 @@ struct Stop {
   enum class Kind : uint8_t { kPickup, kDropoff };
   Kind kind;
   uint32_t request;
+  friend bool operator==(const Stop&, const Stop&) = default;
 };
 
 struct VehicleState {
@@ -145,11 +146,9 @@ class FleetState {
   // Checks every invariant (seats, plan consistency, request status against plans); empty when all hold.
   std::string verify() const;
 
- private:
-  void start_leg(VehicleState& vehicle, double now_s);
-  void stop_driving(VehicleState& vehicle, double now_s);
-  void record(double time_s, const VehicleState& vehicle, const char* kind, uint32_t request);
-  const Location& stop_location(const Stop& stop) const;
+  // Routing for planners that try many plans (insertion): the pieces evaluate_plan is made of, so that a planner
+  // can reuse the committed part of a plan and get the same times evaluate_plan would.
+  //
   // CH search spaces of the options of every waiting or travelling rider's pick-up and drop-off, built when first
   // needed and dropped once the stop is done: a plan's legs are then answered by merging two sorted lists, not by
   // searching, which is what makes trying many insertions affordable.
@@ -158,10 +157,31 @@ class FleetState {
     road::ChSearchSpace to;    // routes arriving at it
   };
   using StopSpaces = std::array<OptionSpaces, 2>;
+  // REQUIRES: the stop's request is waiting or travelling.
   const StopSpaces& stop_spaces(const Stop& stop);
-  void release_spaces(uint32_t request, Stop::Kind kind);
+  const Location& stop_location(const Stop& stop) const;
   // The space of routes leaving `position`, remembered per vehicle while it stays there.
   const road::ChSearchSpace& position_space(const VehicleState& vehicle, const RoadPosition& position);
+  // A drive to a stop: seconds to its best option (kUnreachable if none), and which option that is.
+  struct Hop {
+    double seconds = kUnreachable;
+    uint8_t option = 0;
+  };
+  // The drive from `from` (whose space of leaving routes is `from_space`) to `stop`, as evaluate_plan drives it.
+  Hop measure_hop(const road::ChSearchSpace& from_space, const RoadPosition& from, const Stop& stop);
+  // The drive from option `option` of the committed plan's stop `k` to stop k + 1; kept while the plan stands.
+  // REQUIRES: k + 1 < plan.size(), option < the stop's option_count.
+  Hop plan_hop(uint32_t vehicle, size_t k, uint8_t option);
+  // The rest of the leg a driving vehicle drives to plan.front(), as evaluate_plan counts it when a plan starts
+  // with that stop; nullopt when the vehicle is not on its way to a stop.
+  std::optional<Hop> heading_hop(const VehicleState& vehicle, double now_s) const;
+
+ private:
+  // `front_option`: the option of plan.front() to drive to when the plan was evaluated with it (see heading_hop).
+  void start_leg(VehicleState& vehicle, double now_s, std::optional<uint8_t> front_option = std::nullopt);
+  void stop_driving(VehicleState& vehicle, double now_s);
+  void record(double time_s, const VehicleState& vehicle, const char* kind, uint32_t request);
+  void release_spaces(uint32_t request, Stop::Kind kind);
   // Seconds from `from` (whose space is `from_space`) to the best option of `stop`; `option` gets its index.
   double drive_to_stop_s(const road::ChSearchSpace& from_space, const RoadPosition& from, const Stop& stop,
                          uint8_t& option);
@@ -191,6 +211,13 @@ class FleetState {
     uint8_t option;
   };
   void forget_measured_legs();
+  // plan_hop's memory per vehicle: hops[k][option] from plan[k] to plan[k + 1] of the plan as it was at `version`.
+  struct PlanHops {
+    uint64_t version = UINT64_MAX;
+    std::vector<Stop> plan;
+    std::vector<std::array<Hop, 2>> hops;
+    std::vector<std::array<bool, 2>> known;
+  };
 
   RoadTravel& travel_;
   const Scenario& scenario_;
@@ -202,6 +229,7 @@ class FleetState {
   uint16_t max_capacity_ = 0;
   std::vector<std::array<std::unique_ptr<StopSpaces>, 2>> stop_spaces_;  // per request: pick-up, drop-off
   std::vector<PositionSpace> position_spaces_;  // per vehicle
+  std::vector<PlanHops> plan_hops_;             // per vehicle
   road::ChSearchSpaceBuilder space_builder_;
   std::unordered_map<LegKey, MeasuredLeg, LegKeyHash> measured_legs_;
   geo::LocalProjection projection_;

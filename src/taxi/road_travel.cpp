@@ -166,6 +166,24 @@ RoadPosition RoadTravel::position_at(const Leg& leg, double elapsed_s) const {
   return leg.end;
 }
 
+double RoadTravel::remaining_s(const Leg& leg, double elapsed_s) const {
+  uint64_t remaining_ms = 0;
+  bool reached = false;
+  for (const Leg::Piece& piece : leg.pieces) {
+    double from_fraction = piece.from_fraction;
+    if (!reached) {
+      if (!(elapsed_s < piece.start_s + piece.duration_s)) continue;
+      // The same position as position_at.
+      reached = true;
+      const double t = piece.duration_s > 0 ? std::max(0.0, elapsed_s - piece.start_s) / piece.duration_s : 1.0;
+      from_fraction = std::min(piece.from_fraction + t * (piece.to_fraction - piece.from_fraction), piece.to_fraction);
+    }
+    remaining_ms += road::time_to_fraction(graph_, piece.edge, piece.to_fraction) -
+                    road::time_to_fraction(graph_, piece.edge, from_fraction);
+  }
+  return static_cast<double>(remaining_ms) / 1000.0;
+}
+
 double RoadTravel::distance_at(const Leg& leg, double elapsed_s) const {
   double distance_m = 0.0;
   for (const Leg::Piece& piece : leg.pieces) {

@@ -77,6 +77,10 @@ class RoadTravel {
 
   // Where a vehicle driving `leg` is `elapsed_s` after the leg started (its end once elapsed_s >= duration).
   RoadPosition position_at(const Leg& leg, double elapsed_s) const;
+  // Seconds left to the end of `leg` from where a vehicle is `elapsed_s` after it started (position_at), counted
+  // as time_s counts a drive from there to leg.end: whole milliseconds per edge piece. The rest of a fastest route
+  // is a fastest route, so this is time_s(position_at(leg, elapsed_s), location_of(leg.end)) with no search.
+  double remaining_s(const Leg& leg, double elapsed_s) const;
   // Metres driven in the first `elapsed_s` of `leg`.
   double distance_at(const Leg& leg, double elapsed_s) const;
   // The fastest possible speed on the network, for lower bounds on travel time from crow-fly distances.
