@@ -163,7 +163,7 @@ std::string parse_line(const std::string& line, ParsedLine& out) {
   Json json;
   try {
     json = Json::parse(line);
-  } catch (const Json::parse_error& error) {
+  } catch (const Json::exception& error) {  // parse_error, or out_of_range for a number like 1e999
     std::string what = error.what();
     const size_t bracket = what.find("] ");
     if (bracket != std::string::npos) what.erase(0, bracket + 2);

@@ -334,6 +334,7 @@ TEST(AuditVerify, MalformedRecordsNameTheirFault) {
   expect_malformed(replace("\"seq\":2", "\"seq\":-2"), "'seq' must be a positive integer");
   expect_malformed(replace("\"seq\":2", "\"seq\":0"), "'seq' must be a positive integer");
   expect_malformed(replace("\"time\":25230.0", "\"time\":\"07:00\""), "'time' must be a finite number");
+  expect_malformed(replace("\"time\":25230.0", "\"time\":1e999"), "not JSON (number overflow");
   expect_malformed(replace("\"kind\":\"rejection\"", "\"kind\":\"\""), "'kind' must be a non-empty string");
   expect_malformed(replace("\"actor\":\"permit\"", "\"actor\":7"), "'actor' must be a string");
   expect_malformed(replace("\"data\":{", "\"data\":{\"nested\":[1],"), "'data.nested' must be a string");
