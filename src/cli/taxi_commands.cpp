@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -19,6 +20,9 @@
 #include "taxi/metrics.h"
 #include "taxi/report.h"
 #include "taxi/road_travel.h"
+#include "taxi/rules/permit_file.h"
+#include "taxi/rules/permit_rules.h"
+#include "taxi/rules/permitted_roads.h"
 #include "taxi/run_outputs.h"
 #include "taxi/scenario_file.h"
 #include "taxi/simulation.h"
@@ -222,9 +226,26 @@ Status run_simulate(const SimulateOptions& options) {
   fmt::print("scenario {}: map {}\n", file.scenario.name, file.map);
   BITGOEUL_ASSIGN_OR_RETURN(road::RoadGraph graph, load_map(file.map));
   timer.lap("load_map_s");
-  const road::ContractionHierarchy ch = road::ContractionHierarchy::build(graph);
+  // Under a permit the fleet drives the permitted roads only, at the permit's speed caps; demand still comes from
+  // the whole map, so that requests outside the area are refused by rule.
+  std::optional<taxi::rules::Permit> permit;
+  std::optional<taxi::rules::PermitRules> permit_rules;
+  std::optional<taxi::rules::PermittedRoads> permitted;
+  if (!file.permit.empty()) {
+    BITGOEUL_ASSIGN_OR_RETURN(permit, taxi::rules::read_permit_file(file.permit));
+    BITGOEUL_ASSIGN_OR_RETURN(const taxi::rules::Date day, taxi::rules::parse_date(file.service_day, "permit.day"));
+    BITGOEUL_ASSIGN_OR_RETURN(permit_rules, taxi::rules::PermitRules::create(
+                                                *permit, day, file.scenario.end_s + file.scenario.drain_s));
+    BITGOEUL_ASSIGN_OR_RETURN(permitted, taxi::rules::restrict_to_permit(graph, *permit));
+    fmt::print("permit {} ({}): {} {}; {} of {} road edges permitted ({:.1f} km), {} speed-capped\n", permit->name,
+               permit->number, file.service_day,
+               taxi::rules::day_type_name(taxi::rules::day_type(day, permit->extra_holidays).value()),
+               permitted->graph.edge_count(), permitted->edges_in, permitted->km_kept, permitted->edges_speed_capped);
+  }
+  const road::RoadGraph& fleet_graph = permitted ? permitted->graph : graph;
+  const road::ContractionHierarchy ch = road::ContractionHierarchy::build(fleet_graph);
   timer.lap("build_hierarchy_s");
-  taxi::RoadTravel travel(graph, ch);
+  taxi::RoadTravel travel(fleet_graph, ch);
   taxi::DemandReadReport demand_report;
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<taxi::TripRequest> demand, taxi::load_scenario_demand(file, graph, &demand_report));
   if (demand_report.rows_skipped > 0) {
@@ -236,6 +257,7 @@ Status run_simulate(const SimulateOptions& options) {
              taxi::dispatch_policy_name(file.scenario.dispatch.policy));
   taxi::SimulationOptions simulation_options;
   simulation_options.verify = options.verify;
+  if (permit_rules) simulation_options.permit = &*permit_rules;
   timer.lap("demand_s");
   BITGOEUL_ASSIGN_OR_RETURN(taxi::SimulationResult result,
                             taxi::simulate(travel, file.scenario, demand, simulation_options));
@@ -246,7 +268,8 @@ Status run_simulate(const SimulateOptions& options) {
   const taxi::Kpis kpis = taxi::compute_kpis(result, zones.empty() ? nullptr : &zones);
   timer.lap("simulate_s");
   BITGOEUL_RETURN_IF_ERROR(taxi::write_run_outputs(result, kpis, options.output));
-  BITGOEUL_RETURN_IF_ERROR(taxi::write_report_html(file, graph, result, kpis, zones, options.output + "/report.html"));
+  BITGOEUL_RETURN_IF_ERROR(taxi::write_report_html(file, graph, result, kpis, zones, options.output + "/report.html",
+                                                   permit ? &*permit : nullptr));
   timer.lap("write_outputs_s");
   BITGOEUL_RETURN_IF_ERROR(timer.write(options.output + "/timing.json"));
   const taxi::RequestKpis& overall = kpis.overall;

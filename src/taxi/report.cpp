@@ -34,8 +34,48 @@ class MapCanvas {
   double height_ = 1.0;
 };
 
+std::string polygon_svg(const MapCanvas& canvas, const geo::Zone& zone, const std::string& style) {
+  std::string svg;
+  for (const geo::Polygon& polygon : zone.polygons) {
+    std::string points;
+    for (const geo::LatLon& point : polygon.outer) {
+      const auto [x, y] = canvas.at(point);
+      points += fmt::format("{:.1f},{:.1f} ", x, y);
+    }
+    svg += fmt::format(R"(<polygon points="{}" {}><title>{}</title></polygon>)", points, style,
+                       html_escape(zone.id + " " + zone.name));
+  }
+  return svg;
+}
+
+std::string permit_layer_svg(const MapCanvas& canvas, const rules::Permit& permit) {
+  std::string svg;
+  for (const geo::Zone& zone : permit.permitted) {
+    svg += polygon_svg(canvas, zone, R"(fill="#2ca02c" fill-opacity="0.08" stroke="#2ca02c" stroke-width="1.5")");
+  }
+  for (const geo::Zone& zone : permit.excluded) {
+    svg += polygon_svg(canvas, zone, R"(fill="#d62728" fill-opacity="0.18" stroke="#d62728" stroke-width="1")");
+  }
+  for (const rules::ZoneSpeedCap& cap : permit.zone_speed_caps) {
+    for (const geo::Zone& zone : cap.zones) {
+      svg += polygon_svg(canvas, zone, R"(fill="#ffd700" fill-opacity="0.2" stroke="#b8860b" stroke-dasharray="3 2")");
+    }
+  }
+  return svg;
+}
+
+std::string stops_svg(const MapCanvas& canvas, const rules::Permit& permit) {
+  std::string svg;
+  for (const rules::DesignatedStop& stop : permit.stops) {
+    const auto [x, y] = canvas.at(stop.point);
+    svg += fmt::format(R"svg(<rect x="{:.1f}" y="{:.1f}" width="6" height="6" transform="rotate(45 {:.1f} {:.1f})" fill="#222" stroke="white" stroke-width="0.8"><title>stop {} {}</title></rect>)svg",
+                       x - 3, y - 3, x, y, html_escape(stop.id), html_escape(stop.name));
+  }
+  return svg;
+}
+
 std::string map_svg(const road::RoadGraph& graph, const SimulationResult& result, const std::vector<geo::Zone>& zones,
-                    const ScenarioFile& scenario) {
+                    const ScenarioFile& scenario, const rules::Permit* permit) {
   geo::LatLon low{90, 180};
   geo::LatLon high{-90, -180};
   for (const geo::LatLon& point : graph.coordinates) {
@@ -46,6 +86,7 @@ std::string map_svg(const road::RoadGraph& graph, const SimulationResult& result
   std::string svg = fmt::format(R"(<svg viewBox="0 0 {:.0f} {:.0f}" class="map" xmlns="http://www.w3.org/2000/svg">)",
                                 kMapWidth, canvas.height());
   svg += R"(<rect width="100%" height="100%" fill="#f7f7f2"/>)";
+  if (permit != nullptr) svg += permit_layer_svg(canvas, *permit);
   for (const geo::Zone& zone : zones) {
     for (const geo::Polygon& polygon : zone.polygons) {
       std::string points;
@@ -98,6 +139,7 @@ std::string map_svg(const road::RoadGraph& graph, const SimulationResult& result
     svg += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="2.2" fill="#d62728"><title>rejected: {}</title></circle>)", x, y,
                        reject_reason_name(request.reject_reason));
   }
+  if (permit != nullptr) svg += stops_svg(canvas, *permit);
   for (const geo::LatLon& depot : scenario.scenario.fleet.depots) {
     const auto [x, y] = canvas.at(depot);
     svg += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="9" height="9" fill="#1f77b4" stroke="white"><title>depot</title></rect>)", x - 4.5, y - 4.5);
@@ -177,7 +219,8 @@ std::string tile(const std::string& label, const std::string& value) {
 }  // namespace
 
 Status write_report_html(const ScenarioFile& scenario, const road::RoadGraph& graph, const SimulationResult& result,
-                         const Kpis& kpis, const std::vector<geo::Zone>& zones, const std::string& path) {
+                         const Kpis& kpis, const std::vector<geo::Zone>& zones, const std::string& path,
+                         const rules::Permit* permit) {
   const RequestKpis& overall = kpis.overall;
   std::string html = R"(<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bitgoeul robotaxi simulation</title><style>
 body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1000px}h1{font-size:22px}h2{font-size:17px;margin-top:28px}
@@ -203,8 +246,21 @@ td,th{border-bottom:1px solid #e5e5e5;padding:4px 10px;text-align:right}td:first
   html += tile("utilisation", fmt::format("{:.1f}%", kpis.fleet.utilisation * 100));
   html += "</div>";
   html += "<h2>Where riders were picked up, and where they were turned away</h2>";
-  html += R"(<p class="note">Orange: pick-up density (completed rides). Red: rejected requests. Blue squares: depots. Dashed: zones.</p>)";
-  html += map_svg(graph, result, zones, scenario);
+  html += R"(<p class="note">Orange: pick-up density (completed rides). Red: rejected requests. Blue squares: depots. Dashed: zones.)";
+  if (permit != nullptr) {
+    html += R"( Permit: green, the permitted area; red, excluded areas; yellow, speed-capped zones; black diamonds, designated stops.)";
+  }
+  html += "</p>";
+  html += map_svg(graph, result, zones, scenario, permit);
+  if (permit != nullptr) {
+    html += fmt::format("<h2>Permit {} ({})</h2>", html_escape(permit->name), html_escape(permit->number));
+    html += R"(<table><tr><th>time</th><th>change</th><th>detail</th></tr>)";
+    for (const PermitEvent& event : result.permit_events) {
+      html += fmt::format("<tr><td>{:02.0f}:{:02.0f}</td><td>{}</td><td>{}</td></tr>", std::floor(event.time_s / 3600),
+                          std::fmod(std::floor(event.time_s / 60), 60), html_escape(event.kind), html_escape(event.detail));
+    }
+    html += "</table>";
+  }
 
   std::vector<std::string> hours;
   Series served{"served", "#2ca02c", {}}, rejected{"rejected", "#d62728", {}}, unfinished{"unfinished", "#bbbbbb", {}};

@@ -10,12 +10,16 @@
 #include "geo/zones.h"
 #include "road/road_graph.h"
 #include "taxi/metrics.h"
+#include "taxi/rules/permit.h"
 #include "taxi/scenario_file.h"
 #include "taxi/simulation.h"
 
 namespace bitgoeul::taxi {
 
+// With a permit, the map shows its permitted and excluded areas, speed-capped zones and designated stops, and a
+// section lists its changes of state (suspensions, shifts) during the run.
 Status write_report_html(const ScenarioFile& scenario, const road::RoadGraph& graph, const SimulationResult& result,
-                         const Kpis& kpis, const std::vector<geo::Zone>& zones, const std::string& path);
+                         const Kpis& kpis, const std::vector<geo::Zone>& zones, const std::string& path,
+                         const rules::Permit* permit = nullptr);
 
 }  // namespace bitgoeul::taxi

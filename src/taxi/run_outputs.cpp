@@ -20,6 +20,25 @@ const char* status_name(RequestStatus status) {
   return "unknown";
 }
 
+// Quotes a CSV field when it holds a separator, a quote or a line break (RFC 4180).
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+Status write_permit_events(const SimulationResult& result, const std::string& path) {
+  std::ofstream out(path);
+  if (!out) return io_error("{}: cannot open for writing", path);
+  out << "time_s,event,detail\n";
+  for (const PermitEvent& e : result.permit_events) {
+    out << fmt::format("{:.1f},{},{}\n", e.time_s, e.kind, csv_field(e.detail));
+  }
+  if (!out) return io_error("{}: write failed", path);
+  return Status::ok();
+}
+
 std::string optional_time(double seconds) { return seconds < 0 ? std::string() : fmt::format("{:.1f}", seconds); }
 
 Status write_trips(const SimulationResult& result, const std::string& path) {
@@ -27,10 +46,10 @@ Status write_trips(const SimulationResult& result, const std::string& path) {
   if (!out) return io_error("{}: cannot open for writing", path);
   out << "request_id,request_time_s,origin_lat,origin_lon,destination_lat,destination_lon,passengers,status,"
          "reject_reason,vehicle,assigned_s,pickup_s,dropoff_s,wait_s,ride_s,direct_s,detour,ride_km,walk_origin_m,"
-         "walk_destination_m\n";
+         "walk_destination_m,reject_rule,pickup_stop,dropoff_stop,walk_to_stop_m,walk_from_stop_m\n";
   for (const RequestState& r : result.requests) {
     const bool done = r.status == RequestStatus::kCompleted;
-    out << fmt::format("{},{:.1f},{:.7f},{:.7f},{:.7f},{:.7f},{},{},{},{},{},{},{},{},{},{:.1f},{},{},{:.1f},{:.1f}\n",
+    out << fmt::format("{},{:.1f},{:.7f},{:.7f},{:.7f},{:.7f},{},{},{},{},{},{},{},{},{},{:.1f},{},{},{:.1f},{:.1f},",
                        r.request.id, r.request.request_time_s, r.request.origin.lat, r.request.origin.lon,
                        r.request.destination.lat, r.request.destination.lon, r.request.passengers,
                        status_name(r.status),
@@ -42,6 +61,17 @@ Status write_trips(const SimulationResult& result, const std::string& path) {
                        done && r.direct_time_s > 0 ? fmt::format("{:.3f}", (r.dropoff_s - r.pickup_s) / r.direct_time_s) : "",
                        done ? fmt::format("{:.3f}", r.ride_distance_m / 1000.0) : "", r.origin.snap_distance_m,
                        r.destination.snap_distance_m);
+    // With a permit: the rule that refused the request, and the designated stops it was moved to.
+    if (r.request.id < result.admissions.size()) {
+      const rules::Admission& a = result.admissions[r.request.id];
+      out << fmt::format("{},{},{},{},{}\n", csv_field(a.rule),
+                         a.pickup_stop >= 0 ? std::to_string(a.pickup_stop) : "",
+                         a.dropoff_stop >= 0 ? std::to_string(a.dropoff_stop) : "",
+                         a.pickup_stop >= 0 ? fmt::format("{:.1f}", a.walk_to_pickup_m) : "",
+                         a.dropoff_stop >= 0 ? fmt::format("{:.1f}", a.walk_from_dropoff_m) : "");
+    } else {
+      out << ",,,,\n";
+    }
   }
   if (!out) return io_error("{}: write failed", path);
   return Status::ok();
@@ -80,6 +110,7 @@ Status write_run_outputs(const SimulationResult& result, const Kpis& kpis, const
   BITGOEUL_RETURN_IF_ERROR(write_trips(result, directory + "/trips.csv"));
   BITGOEUL_RETURN_IF_ERROR(write_events(result, directory + "/vehicle_events.csv"));
   BITGOEUL_RETURN_IF_ERROR(write_timeline(result, directory + "/fleet_timeline.csv"));
+  if (!result.admissions.empty()) BITGOEUL_RETURN_IF_ERROR(write_permit_events(result, directory + "/permit_events.csv"));
   std::ofstream json(directory + "/kpis.json");
   if (!json) return io_error("{}/kpis.json: cannot open for writing", directory);
   json << kpis_to_json(kpis).dump(2) << "\n";

@@ -4,6 +4,7 @@
 //   vehicle_events.csv  every start, assignment, pick-up, drop-off, repositioning and idle moment
 //   fleet_timeline.csv  vehicles by state and waiting requests, every sample interval
 //   kpis.json           overall, per hour and per zone
+//   permit_events.csv   with a permit: its changes of state (service open/close, suspensions, shifts)
 
 #include <string>
 

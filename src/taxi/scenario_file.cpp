@@ -6,6 +6,7 @@
 
 #include "core/config_reader.h"
 #include "geo/zones.h"
+#include "taxi/rules/calendar.h"
 
 namespace bitgoeul::taxi {
 namespace {
@@ -193,6 +194,16 @@ Result<ScenarioFile> read_scenario_file(const std::string& path, const std::stri
   file.demand.synthetic.seed = scenario.seed;
   file.demand.synthetic.start_s = scenario.start_s;
   file.demand.synthetic.end_s = scenario.end_s;
+  BITGOEUL_ASSIGN_OR_RETURN(auto permit, root.table_or_none("permit"));
+  if (permit) {
+    // The permit is the operator's document, not third-party data: relative to the scenario file.
+    BITGOEUL_ASSIGN_OR_RETURN(const std::string permit_file, permit->string("file"));
+    file.permit = resolve(scenario_dir.empty() ? "." : scenario_dir, permit_file);
+    BITGOEUL_ASSIGN_OR_RETURN(file.service_day, permit->string("day"));
+    auto day = rules::parse_date(file.service_day, permit->key_path("day"));
+    if (!day.is_ok()) return permit->error("day", fmt::format("'{}' is not a date YYYY-MM-DD", file.service_day));
+    BITGOEUL_RETURN_IF_ERROR(permit->finish());
+  }
   BITGOEUL_ASSIGN_OR_RETURN(auto congestion, root.table_or_none("congestion"));
   if (congestion) {
     BITGOEUL_ASSIGN_OR_RETURN(const std::vector<double> factors, congestion->numbers_or_empty("travel_time_factor"));

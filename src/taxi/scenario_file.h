@@ -32,6 +32,10 @@ struct ScenarioFile {
   Scenario scenario;
   DemandSpec demand;
   std::string report_zones;  // GeoJSON zones for per-zone KPIs and the report map (optional)
+  // [permit]: a demonstration permit to enforce (docs/taxi-permit.md), and the service day the scenario's times
+  // count from (its weekday or holiday decides the permit's hours). Empty: no permit.
+  std::string permit;
+  std::string service_day;  // YYYY-MM-DD, checked by the reader
 };
 
 // `data_dir_override` (the CLI's --data-dir), when not empty, replaces the file's data_dir.

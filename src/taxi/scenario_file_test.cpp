@@ -58,6 +58,8 @@ TEST(ScenarioFile, MistakesAreNamedWithLineAndKey) {
       {"map = \"m.osm\"\n[service]\nmax_detour_factor = 0.5\n", "max_detour_factor: must be at least 1"},
       {"map = \"m.osm\"\n[service]\nmax_wait_minutes = -3\n", "max_wait_minutes: must be positive"},
       {"map = \"m.osm\"\n[demand]\nsource = \"file\"\n", "missing required key 'demand.file'"},
+      {"map = \"m.osm\"\n[permit]\nfile = \"p.toml\"\n", "missing required key 'permit.day'"},
+      {"map = \"m.osm\"\n[permit]\nfile = \"p.toml\"\nday = \"25/11/2026\"\n", ":4: permit.day: '25/11/2026' is not a date"},
       {"map = \"m.osm\"\n[demand]\nsource = \"zones\"\nzones = \"z.geojson\"\nparent_zones = \"p.geojson\"\n",
        "needs 'population'"},
       {"map = \"m.osm\"\n[congestion]\ntravel_time_factor = [1, 2]\n", "expected 24 numbers"},
