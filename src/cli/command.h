@@ -32,5 +32,6 @@ void add_road_routing_commands(CLI::App& road, CommandRegistry& registry);
 void add_road_export_command(CLI::App& road, CommandRegistry& registry);
 void add_taxi_commands(CLI::App& app, CommandRegistry& registry);
 void add_npu_commands(CLI::App& app, CommandRegistry& registry);
+void add_audit_commands(CLI::App& app, CommandRegistry& registry);
 
 }  // namespace bitgoeul::cli
