@@ -17,6 +17,7 @@
 #include "road/contraction_hierarchy.h"
 #include "road/graph_file.h"
 #include "road/osm_import.h"
+#include "taxi/audit_trail.h"
 #include "taxi/metrics.h"
 #include "taxi/report.h"
 #include "taxi/road_travel.h"
@@ -190,6 +191,14 @@ class PhaseTimer {
   std::map<std::string, double> phases_;
 };
 
+Status write_json(const nlohmann::json& json, const std::string& path) {
+  std::ofstream out(path);
+  if (!out) return io_error("{}: cannot open for writing", path);
+  out << json.dump(2) << "\n";
+  if (!out) return io_error("{}: write failed", path);
+  return Status::ok();
+}
+
 // A map is either a graph file written by `bitgoeul road import` or an OpenStreetMap extract imported on the fly.
 Result<road::RoadGraph> load_map(const std::string& path) {
   if (path.size() >= 6 && path.compare(path.size() - 6, 6, ".graph") == 0) {
@@ -270,6 +279,32 @@ Status run_simulate(const SimulateOptions& options) {
   BITGOEUL_RETURN_IF_ERROR(taxi::write_run_outputs(result, kpis, options.output));
   BITGOEUL_RETURN_IF_ERROR(taxi::write_report_html(file, graph, result, kpis, zones, options.output + "/report.html",
                                                    permit ? &*permit : nullptr));
+  // The decisions of the run, hash-chained; the anchor (count and head) goes beside it so that removing the last
+  // records is detected too.
+  BITGOEUL_ASSIGN_OR_RETURN(const taxi::AuditTrailAnchor anchor,
+                            taxi::write_audit_trail(result, file.scenario, options.output + "/audit.jsonl"));
+  nlohmann::json anchor_json = {{"log", "audit.jsonl"}, {"records", anchor.records}, {"head", anchor.head}};
+  BITGOEUL_RETURN_IF_ERROR(write_json(anchor_json, options.output + "/audit_anchor.json"));
+  if (permit) {
+    const nlohmann::json permit_json = {
+        {"permit", file.permit},
+        {"name", permit->name},
+        {"number", permit->number},
+        {"holder", permit->holder},
+        {"day", file.service_day},
+        {"start_s", file.scenario.start_s},
+        {"end_s", file.scenario.end_s},
+        {"drain_s", file.scenario.drain_s},
+        {"fleet", file.scenario.fleet.size},
+        {"roads",
+         {{"edges_in_map", permitted->edges_in},
+          {"edges_permitted", permitted->graph.edge_count()},
+          {"edges_outside", permitted->edges_outside},
+          {"edges_disconnected", permitted->edges_disconnected},
+          {"edges_speed_capped", permitted->edges_speed_capped},
+          {"km_permitted", permitted->km_kept}}}};
+    BITGOEUL_RETURN_IF_ERROR(write_json(permit_json, options.output + "/permit.json"));
+  }
   timer.lap("write_outputs_s");
   BITGOEUL_RETURN_IF_ERROR(timer.write(options.output + "/timing.json"));
   const taxi::RequestKpis& overall = kpis.overall;
@@ -281,8 +316,9 @@ Status run_simulate(const SimulateOptions& options) {
              kpis.fleet.occupied_km, kpis.fleet.empty_km, kpis.fleet.average_occupancy,
              kpis.fleet.utilisation * 100.0);
   for (const auto& [reason, count] : overall.rejections) fmt::print("rejected ({}): {}\n", reason, count);
-  fmt::print("wrote {}/trips.csv, vehicle_events.csv, fleet_timeline.csv, kpis.json, report.html, timing.json\n",
-             options.output);
+  fmt::print("wrote {}/trips.csv, vehicle_events.csv, fleet_timeline.csv, kpis.json, report.html, timing.json{}\n",
+             options.output, permit ? ", permit_events.csv, permit.json" : "");
+  fmt::print("audit log {}/audit.jsonl: {} records, head {}\n", options.output, anchor.records, anchor.head);
   return Status::ok();
 }
 

@@ -365,9 +365,10 @@ void FleetState::reposition(uint32_t vehicle_id, const Location& target, double 
   start_leg(vehicle, now_s);
 }
 
-void FleetState::reject(uint32_t request_id, RejectReason reason, double /*now_s*/) {
+void FleetState::reject(uint32_t request_id, RejectReason reason, double now_s) {
   RequestState& request = requests_[request_id];
   request.status = RequestStatus::kRejected;
+  request.rejected_s = now_s;
   request.reject_reason = reason;
   release_spaces(request_id, Stop::Kind::kPickup);
   release_spaces(request_id, Stop::Kind::kDropoff);

@@ -50,6 +50,7 @@ struct RequestState {
   double assigned_s = -1.0;
   double pickup_s = -1.0;
   double dropoff_s = -1.0;
+  double rejected_s = -1.0;
   double ride_distance_m = 0.0;  // driven while this rider was aboard
 };
 
