@@ -111,6 +111,7 @@ if "$bitgoeul" audit show "$work/removed.jsonl" 2>&1 >/dev/null | grep -q "warni
 
 # --- Bad input.
 expect_error "missing log" "no-such.jsonl: cannot open audit log" "$bitgoeul" audit verify "$work/no-such.jsonl"
+expect_error "a directory" "is a directory, not an audit log" "$bitgoeul" audit show "$work"
 expect_error "bad anchor" "--expect-head: 'xyz' is not a SHA-256 hash" "$bitgoeul" audit verify "$log" --expect-head xyz
 expect_error "bad field" "--field 'novalue': expected NAME=VALUE" "$bitgoeul" audit append "$work/x.jsonl" --kind k --field novalue
 expect_error "kind required" "--kind is required" "$bitgoeul" audit append "$work/x.jsonl"

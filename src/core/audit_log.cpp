@@ -392,6 +392,8 @@ Status AuditVerifyReport::status() const {
 }
 
 Result<AuditVerifyReport> verify_audit_log(const std::string& path, const AuditAnchor& anchor) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) return invalid_input("{}: is a directory, not an audit log", path);
   std::ifstream in(path, std::ios::binary);
   if (!in) return not_found("{}: cannot open audit log: {}", path, std::strerror(errno));
   LineSource source(in);
@@ -559,6 +561,8 @@ AuditReader& AuditReader::operator=(AuditReader&&) noexcept = default;
 AuditReader::~AuditReader() = default;
 
 Result<AuditReader> AuditReader::open(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) return invalid_input("{}: is a directory, not an audit log", path);
   auto impl = std::make_unique<Impl>();
   impl->name = path;
   impl->in = std::make_unique<std::ifstream>(path, std::ios::binary);

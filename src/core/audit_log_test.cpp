@@ -201,6 +201,11 @@ TEST(AuditLog, MissingFileIsNotFound) {
   ASSERT_FALSE(report.is_ok());
   EXPECT_EQ(report.status().code(), ErrorCode::kNotFound);
   EXPECT_NE(report.status().message().find("/nonexistent/audit.jsonl"), std::string::npos);
+  const std::string dir = scratch_dir("directory");
+  auto directory = verify_audit_log(dir);
+  ASSERT_FALSE(directory.is_ok());
+  EXPECT_NE(directory.status().message().find("is a directory"), std::string::npos);
+  EXPECT_FALSE(AuditReader::open(dir).is_ok());
 }
 
 // --- Each kind of tampering -------------------------------------------------------------------------------------
