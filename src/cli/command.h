@@ -31,6 +31,8 @@ void add_road_import_command(CLI::App& road, CommandRegistry& registry);
 void add_road_routing_commands(CLI::App& road, CommandRegistry& registry);
 void add_road_export_command(CLI::App& road, CommandRegistry& registry);
 void add_taxi_commands(CLI::App& app, CommandRegistry& registry);
+// `taxi permit check` and `taxi report`.
+void add_taxi_permit_commands(CLI::App& taxi, CommandRegistry& registry);
 void add_npu_commands(CLI::App& app, CommandRegistry& registry);
 void add_audit_commands(CLI::App& app, CommandRegistry& registry);
 

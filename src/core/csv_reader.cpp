@@ -142,4 +142,14 @@ Result<bool> parse_csv_bool(const CsvReader& reader, std::string_view column, co
   return invalid_input("{}column '{}': '{}' is not a boolean (true or false)", reader.where(), column, text);
 }
 
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (const char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
 }  // namespace bitgoeul

@@ -55,6 +55,10 @@ class CsvReader {
 };
 
 // Field conversions with messages naming the place and column.
+// A field as a CSV writer must put it (RFC 4180): quoted when it holds a comma, a quote or a line break, with
+// quotes doubled.
+std::string csv_field(std::string_view text);
+
 Result<double> parse_csv_double(const CsvReader& reader, std::string_view column, const std::string& text);
 Result<int64_t> parse_csv_int(const CsvReader& reader, std::string_view column, const std::string& text);
 // true/1/yes or false/0/no; an empty field is false.

@@ -82,3 +82,22 @@ TEST(CsvReader, EmptyMissingAndDuplicateHeaders) {
 
 }  // namespace
 }  // namespace bitgoeul
+
+namespace bitgoeul {
+namespace {
+
+TEST(CsvField, QuotesOnlyWhatNeedsIt) {
+  EXPECT_EQ(csv_field("plain"), "plain");
+  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+  // What a writer quotes, the reader reads back.
+  auto reader = CsvReader::from_string("x\n" + csv_field("a,\"b\"\nc") + "\n", "t.csv");
+  ASSERT_TRUE(reader.is_ok());
+  std::vector<std::string> fields;
+  ASSERT_TRUE(*reader->next(fields));
+  EXPECT_EQ(fields.at(0), "a,\"b\"\nc");
+}
+
+}  // namespace
+}  // namespace bitgoeul

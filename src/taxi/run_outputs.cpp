@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/csv_reader.h"
+
 namespace bitgoeul::taxi {
 namespace {
 
@@ -18,14 +20,6 @@ const char* status_name(RequestStatus status) {
     case RequestStatus::kRejected: return "rejected";
   }
   return "unknown";
-}
-
-// Quotes a CSV field when it holds a separator, a quote or a line break (RFC 4180).
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
 }
 
 Status write_permit_events(const SimulationResult& result, const std::string& path) {
