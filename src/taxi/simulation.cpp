@@ -57,7 +57,11 @@ class PermitEnforcer {
     if (!open_) {
       const RejectReason reason =
           suspension_ != nullptr ? RejectReason::kServiceSuspended : RejectReason::kOutsideOperatingHours;
-      for (const uint32_t request : std::vector<uint32_t>(fleet_.pending())) fleet_.reject(request, reason, now_s);
+      const std::string rule = suspension_ != nullptr ? "suspension: " + suspension_->reason : "operating hours";
+      for (const uint32_t request : std::vector<uint32_t>(fleet_.pending())) {
+        fleet_.reject(request, reason, now_s);
+        result_.admissions[request].rule = rule;
+      }
     }
   }
 
