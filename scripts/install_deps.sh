@@ -9,6 +9,8 @@ packages=(
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
+  # NPU center: its store, and a local Slurm for the integration tests (scripts/slurm_local.sh)
+  libsqlite3-dev slurmctld slurmd slurm-client munge
 )
 
 missing=()

@@ -1,0 +1,96 @@
+#pragma once
+// The NPU center's front door on a cluster engine: authenticate a token, admit or reject a submission against the
+// tenant's quotas and vouchers (with npu::Accounting, the simulator's own rules), hand admitted jobs to the
+// backend, follow their states, and burn vouchers from the backend's accounting records, once per job.
+//
+// Every operation the `bitgoeul npu` commands offer is one call here, taking the caller's Principal, so an HTTP
+// server can call the same functions. Time comes from the Clock; nothing here reads the system clock.
+//
+// Visibility: a tenant's token sees and acts on the jobs, usage and registry of that tenant and the tenants below
+// it; the operator's token (tenant-less) sees everything.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "npu_slurm/center_store.h"
+#include "npu_slurm/clock.h"
+#include "npu_slurm/cluster_backend.h"
+
+namespace bitgoeul::npu_slurm {
+
+struct Principal {
+  std::optional<TenantId> tenant;  // nullopt: the operator
+  std::string name;                // the tenant's name, or "operator"
+  bool is_operator() const { return !tenant; }
+};
+
+// A submission as the user typed it (CLI flags or a request body); Center::submit parses and checks every field.
+struct SubmitRequest {
+  std::string tenant;      // a project; empty: the token's own tenant
+  std::string gres;        // "npu:rngd:4"
+  std::string time_limit;  // "00:10:00"
+  int64_t nodes = 1;
+  std::string job_name;       // shown in the queue only; Slurm gets the center's own name "bg-<id>"
+  std::string script;         // the batch script's text
+  std::string script_source;  // names the script in errors (its path)
+};
+
+struct CenterOptions {
+  std::string job_dir;  // absolute; job output goes to <job_dir>/<tenant>/bg-<id>.out
+  // A SUBMITTING job (the submitter died between store and Slurm) not found in Slurm after this long is rejected.
+  int64_t lost_submission_s = 120;
+};
+
+struct TenantView {
+  TenantRow tenant;
+  std::map<std::string, int64_t> in_use_milli;  // by device type: active jobs of the tenant and its subtree
+  double reserved_hours = 0.0;                   // voucher-hours held by queued, running and uncharged jobs
+  std::optional<double> voucher_left_hours;      // granted − burnt − reserved; nullopt without a voucher
+};
+
+struct SyncReport {
+  size_t updated = 0;   // jobs whose state changed
+  size_t charged = 0;   // jobs charged now
+  size_t recovered = 0; // SUBMITTING jobs found in Slurm
+  size_t lost = 0;      // SUBMITTING jobs never found
+};
+
+class Center {
+ public:
+  // REQUIRES: store, backend and clock outlive the center.
+  Center(CenterStore& store, ClusterBackend& backend, const Clock& clock, CenterOptions options);
+
+  // The principal a token stands for; a clear error for a missing, unknown or revoked token.
+  Result<Principal> authenticate(std::string_view token);
+  // Operator only: a new token for `tenant` (empty: another operator token). Returns the token's text, which the
+  // store does not keep.
+  Result<std::string> issue_token(const Principal& caller, const std::string& tenant, const std::string& label);
+
+  // Admits and submits a job, or explains why not (invalid field, unknown or foreign tenant, quota, voucher,
+  // Slurm's refusal). A rejected submission never reaches Slurm.
+  Result<JobRow> submit(const Principal& caller, const SubmitRequest& request);
+  // Brings job states up to date (sync) and lists the caller's jobs: active ones, and ended ones with `all`.
+  Result<std::vector<JobRow>> queue(const Principal& caller, bool all);
+  // Cancels the caller's job with this Slurm id.
+  Result<JobRow> cancel(const Principal& caller, SlurmJobId id);
+  // Reads states from the backend and charges ended jobs from its accounting, each exactly once.
+  Result<SyncReport> sync();
+  // Charged usage of the caller's tenants, after a sync.
+  Result<std::vector<UsageRow>> usage(const Principal& caller);
+  Result<std::vector<TenantView>> tenants(const Principal& caller);
+
+ private:
+  Result<std::vector<TenantRow>> visible_tenants(const Principal& caller);
+  static bool in_scope(const Principal& caller, TenantId tenant, const std::vector<TenantRow>& all);
+
+  CenterStore* store_;
+  ClusterBackend* backend_;
+  const Clock* clock_;
+  CenterOptions options_;
+};
+
+}  // namespace bitgoeul::npu_slurm

@@ -1,0 +1,179 @@
+// The center store: schema and migrations, registry import from the npu TOML files, tokens, jobs and usage.
+
+#include "npu_slurm/center_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "npu/cluster_file.h"
+#include "npu/tenants.h"
+#include "npu_slurm/sqlite_db.h"
+
+namespace bitgoeul::npu_slurm {
+namespace {
+
+constexpr const char* kCluster = R"(
+name = "test"
+[[device_types]]
+name = "RNGD"
+vendor = "FuriosaAI"
+resource = "furiosa.ai/rngd"
+billing_weight = 1.0
+[[device_types]]
+name = "ATOM"
+vendor = "Rebellions"
+resource = "rebellions.ai/ATOM"
+billing_weight = 0.5
+[[nodes]]
+name = "rngd"
+count = 2
+device_type = "RNGD"
+devices = 8
+[[nodes]]
+name = "atom"
+count = 1
+device_type = "ATOM"
+devices = 8
+)";
+
+constexpr const char* kTenants = R"(
+[[tenants]]
+name = "univ"
+kind = "programme"
+voucher_device_hours = 10
+maximum = { RNGD = 4 }
+[[tenants]]
+name = "univ-vision"
+kind = "organisation"
+parent = "univ"
+guaranteed = { RNGD = 2 }
+)";
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = std::filesystem::temp_directory_path() / ("npu_slurm_store_" + std::to_string(::getpid()) + "_" +
+                                                      std::to_string(counter_++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  static inline int counter_ = 0;
+  std::filesystem::path path_;
+};
+
+Status import(CenterStore& store, const char* cluster_text, const char* tenants_text) {
+  BITGOEUL_ASSIGN_OR_RETURN(npu::Cluster cluster, npu::parse_cluster(cluster_text, "cluster.toml"));
+  BITGOEUL_ASSIGN_OR_RETURN(npu::Tenants tenants, npu::parse_tenants(tenants_text, "tenants.toml", cluster));
+  return store.import_registry(cluster, tenants);
+}
+
+TEST(CenterStore, CreatesMigratesAndReopens) {
+  TempDir dir;
+  EXPECT_EQ(CenterStore::open(dir.file("missing.sqlite"), false).status().code(), ErrorCode::kNotFound);
+  {
+    Result<CenterStore> store = CenterStore::open(dir.file("center.sqlite"), true);
+    ASSERT_TRUE(store.is_ok()) << store.status().to_string();
+    EXPECT_EQ(store->schema_version(), kSchemaVersion);
+    Status imported = import(*store, kCluster, kTenants);
+    ASSERT_TRUE(imported.is_ok()) << imported.to_string();
+  }
+  Result<CenterStore> again = CenterStore::open(dir.file("center.sqlite"), false);
+  ASSERT_TRUE(again.is_ok());
+  Result<std::vector<TenantRow>> tenants = again->tenants();
+  ASSERT_TRUE(tenants.is_ok());
+  ASSERT_EQ(tenants->size(), 2u);
+  EXPECT_EQ((*tenants)[0].name, "univ");
+  EXPECT_EQ((*tenants)[0].maximum_milli.at("RNGD"), 4000);
+  EXPECT_EQ(*(*tenants)[0].voucher_granted_hours, 10.0);
+  EXPECT_EQ((*tenants)[1].parent, (*tenants)[0].id);
+  EXPECT_EQ((*tenants)[1].guaranteed_milli.at("RNGD"), 2000);
+  EXPECT_FALSE((*tenants)[1].maximum_milli.contains("RNGD"));  // unlimited
+  Result<std::vector<DeviceTypeRow>> types = again->device_types();
+  ASSERT_TRUE(types.is_ok());
+  ASSERT_EQ(types->size(), 2u);
+  EXPECT_EQ((*types)[0].name, "ATOM");
+  EXPECT_EQ((*types)[0].gres_name + ":" + (*types)[0].gres_type, "npu:atom");
+  EXPECT_EQ((*types)[1].devices, 16u);
+}
+
+TEST(CenterStore, RefusesNewerSchemasAndForeignFiles) {
+  TempDir dir;
+  {
+    Result<CenterStore> store = CenterStore::open(dir.file("center.sqlite"), true);
+    ASSERT_TRUE(store.is_ok());
+  }
+  {
+    Result<std::unique_ptr<SqliteDb>> db = SqliteDb::open(dir.file("center.sqlite"), false);
+    ASSERT_TRUE(db.is_ok());
+    ASSERT_TRUE((*db)->exec("INSERT INTO schema_version VALUES (99)").is_ok());
+  }
+  Result<CenterStore> newer = CenterStore::open(dir.file("center.sqlite"), false);
+  ASSERT_FALSE(newer.is_ok());
+  EXPECT_NE(newer.status().message().find("schema version 99"), std::string::npos) << newer.status().message();
+
+  std::ofstream(dir.file("not.sqlite")) << "this is a text file, not a database, and long enough to have a header";
+  Result<CenterStore> foreign = CenterStore::open(dir.file("not.sqlite"), false);
+  ASSERT_FALSE(foreign.is_ok());
+  EXPECT_NE(foreign.status().message().find("not.sqlite"), std::string::npos) << foreign.status().message();
+}
+
+TEST(CenterStore, ReimportKeepsIdsAndBurntHoursAndRefusesHostileNames) {
+  TempDir dir;
+  Result<CenterStore> store = CenterStore::open(dir.file("center.sqlite"), true);
+  ASSERT_TRUE(store.is_ok());
+  ASSERT_TRUE(import(*store, kCluster, kTenants).is_ok());
+  const TenantId vision = (*store->tenants())[1].id;
+  NewJob job;
+  job.tenant = vision;
+  job.name = "x";
+  job.device_type = "RNGD";
+  job.gres = {"npu", "rngd", 2};
+  job.time_limit_s = 60;
+  job.script = "#!/bin/sh\n";
+  Result<CenterJobId> id = store->insert_job(job);
+  ASSERT_TRUE(id.is_ok());
+  JobRow row = **store->job(*id);
+  UsageRow usage;
+  usage.device_type = "RNGD";
+  usage.devices = 2;
+  usage.billed_device_hours = 1.5;
+  usage.final_state = "COMPLETED";
+  ASSERT_TRUE(*store->charge(row, usage, {(*store->tenants())[0].id}));
+  EXPECT_FALSE(*store->charge(row, usage, {(*store->tenants())[0].id}));  // idempotent
+  ASSERT_TRUE(import(*store, kCluster, kTenants).is_ok());
+  std::vector<TenantRow> tenants = *store->tenants();
+  EXPECT_EQ(tenants[1].id, vision);
+  EXPECT_DOUBLE_EQ(tenants[0].voucher_burnt_hours, 1.5);
+
+  Status hostile = import(*store, kCluster, R"(
+[[tenants]]
+name = "x'); DROP TABLE jobs; --"
+kind = "programme"
+)");
+  ASSERT_FALSE(hostile.is_ok());
+  EXPECT_NE(hostile.message().find("tenant name"), std::string::npos) << hostile.message();
+  EXPECT_EQ(store->jobs(false)->size(), 1u);
+  EXPECT_EQ(store->tenants()->size(), 2u);
+}
+
+TEST(CenterStore, TokensAreFoundByHashOnly) {
+  TempDir dir;
+  Result<CenterStore> store = CenterStore::open(dir.file("center.sqlite"), true);
+  ASSERT_TRUE(store.is_ok());
+  ASSERT_TRUE(store->add_token(std::string(64, 'a'), std::nullopt, "operator", 1).is_ok());
+  EXPECT_FALSE(store->add_token(std::string(64, 'a'), std::nullopt, "again", 1).is_ok());  // unique
+  Result<std::optional<TokenRow>> found = store->find_token(std::string(64, 'a'));
+  ASSERT_TRUE(found.is_ok() && found->has_value());
+  EXPECT_FALSE((*found)->tenant.has_value());
+  EXPECT_FALSE(store->find_token("' OR '1'='1")->has_value());
+}
+
+}  // namespace
+}  // namespace bitgoeul::npu_slurm

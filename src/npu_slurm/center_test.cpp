@@ -1,0 +1,363 @@
+// The center on the fake cluster: admission against quotas and vouchers, submission, states, cancellation across
+// tenants, accounting burnt once from the backend's records, recovery of interrupted submissions, hostile input.
+//
+// Cluster: rngd1, rngd2 (8 RNGD each, billing 1.0), atom1 (8 ATOM, billing 0.5).
+// Tenants: programme public (voucher 100 h)
+//            ├─ organisation univ (maximum RNGD 4, voucher 3 h) ── project univ-vision
+//            └─ organisation startup ── project startup-speech (maximum ATOM 2)
+
+#include "npu_slurm/center.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "npu/cluster_file.h"
+#include "npu/tenants.h"
+#include "npu_slurm/fake_backend.h"
+
+namespace bitgoeul::npu_slurm {
+namespace {
+
+constexpr const char* kCluster = R"(
+name = "test"
+[[device_types]]
+name = "RNGD"
+vendor = "FuriosaAI"
+resource = "furiosa.ai/rngd"
+[[device_types]]
+name = "ATOM"
+vendor = "Rebellions"
+resource = "rebellions.ai/ATOM"
+billing_weight = 0.5
+[[nodes]]
+name = "rngd"
+count = 2
+device_type = "RNGD"
+devices = 8
+[[nodes]]
+name = "atom"
+count = 1
+device_type = "ATOM"
+devices = 8
+)";
+
+constexpr const char* kTenants = R"(
+[[tenants]]
+name = "public"
+kind = "programme"
+voucher_device_hours = 100
+[[tenants]]
+name = "univ"
+kind = "organisation"
+parent = "public"
+maximum = { RNGD = 4 }
+voucher_device_hours = 3
+[[tenants]]
+name = "univ-vision"
+kind = "project"
+parent = "univ"
+[[tenants]]
+name = "startup"
+kind = "organisation"
+parent = "public"
+[[tenants]]
+name = "startup-speech"
+kind = "project"
+parent = "startup"
+maximum = { ATOM = 2 }
+)";
+
+constexpr int64_t kStart = 1'800'000'000;
+
+class CenterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("npu_slurm_center_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    Result<CenterStore> store = CenterStore::open((dir_ / "center.sqlite").string(), true);
+    ASSERT_TRUE(store.is_ok()) << store.status().to_string();
+    store_.emplace(std::move(*store));
+    Result<npu::Cluster> cluster = npu::parse_cluster(kCluster, "cluster.toml");
+    ASSERT_TRUE(cluster.is_ok()) << cluster.status().to_string();
+    Result<npu::Tenants> tenants = npu::parse_tenants(kTenants, "tenants.toml", *cluster);
+    ASSERT_TRUE(tenants.is_ok()) << tenants.status().to_string();
+    ASSERT_TRUE(store_->import_registry(*cluster, *tenants).is_ok());
+    backend_.emplace(std::vector<FakeNode>{{"rngd1", "npu", "rngd", 8}, {"rngd2", "npu", "rngd", 8},
+                                           {"atom1", "npu", "atom", 8}},
+                     clock_);
+    center_.emplace(*store_, *backend_, clock_, CenterOptions{(dir_ / "jobs").string(), 120});
+    operator_ = Principal{};
+    operator_.name = "operator";
+    univ_ = login("univ-vision");
+    startup_ = login("startup-speech");
+  }
+  void TearDown() override {
+    center_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  Principal login(const std::string& tenant) {
+    Result<std::string> token = center_->issue_token(operator_, tenant, "test");
+    EXPECT_TRUE(token.is_ok()) << token.status().to_string();
+    Result<Principal> principal = center_->authenticate(*token);
+    EXPECT_TRUE(principal.is_ok()) << principal.status().to_string();
+    return *principal;
+  }
+
+  static SubmitRequest request(const std::string& gres, const std::string& time, int sleep_s) {
+    SubmitRequest r;
+    r.gres = gres;
+    r.time_limit = time;
+    r.script = "#!/bin/bash\nsleep " + std::to_string(sleep_s) + "\n";
+    r.script_source = "job.sh";
+    return r;
+  }
+
+  double burnt(const std::string& tenant) {
+    const std::vector<TenantRow> rows = *store_->tenants();
+    for (const TenantRow& row : rows) {
+      if (row.name == tenant) return row.voucher_burnt_hours;
+    }
+    ADD_FAILURE() << "no tenant " << tenant;
+    return -1;
+  }
+
+  std::filesystem::path dir_;
+  SimulatedClock clock_{kStart};
+  std::optional<CenterStore> store_;
+  std::optional<FakeBackend> backend_;
+  std::optional<Center> center_;
+  Principal operator_, univ_, startup_;
+};
+
+TEST_F(CenterTest, AdmittedJobRunsAndIsChargedOnceByActualDeviceHours) {
+  Result<JobRow> job = center_->submit(univ_, request("npu:rngd:2", "60", 1800));
+  ASSERT_TRUE(job.is_ok()) << job.status().to_string();
+  EXPECT_EQ(job->tenant_name, "univ-vision");
+  EXPECT_EQ(job->state, "PENDING");
+  ASSERT_TRUE(job->slurm_id.has_value());
+  EXPECT_DOUBLE_EQ(job->reserved_device_hours, 2.0);  // 2 cards × 1 h limit
+  const SubmitSpec* spec = backend_->spec(*job->slurm_id);
+  ASSERT_NE(spec, nullptr);
+  EXPECT_EQ(spec->name, fmt::format("bg-{}", raw(job->id)));
+  EXPECT_EQ(spec->account, "univ-vision");
+  EXPECT_EQ(spec->gres.to_string(), "npu:rngd:2");
+  EXPECT_EQ(spec->time_limit_s, 3600);
+
+  std::vector<JobRow> queue = *center_->queue(univ_, false);
+  ASSERT_EQ(queue.size(), 1u);
+  EXPECT_EQ(queue[0].state, "RUNNING");
+  EXPECT_EQ(queue[0].node_list, "rngd1");
+
+  clock_.advance(1800);
+  Result<SyncReport> report = center_->sync();
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  EXPECT_EQ(report->charged, 1u);
+  EXPECT_DOUBLE_EQ(burnt("univ"), 1.0);  // 2 cards × 0.5 h actually used, not the 1 h limit
+  EXPECT_DOUBLE_EQ(burnt("public"), 1.0);
+  // Read again (and again): charged once.
+  EXPECT_EQ(center_->sync()->charged, 0u);
+  EXPECT_EQ(center_->sync()->charged, 0u);
+  EXPECT_DOUBLE_EQ(burnt("univ"), 1.0);
+  std::vector<UsageRow> usage = *center_->usage(univ_);
+  ASSERT_EQ(usage.size(), 1u);
+  EXPECT_EQ(usage[0].elapsed_s, 1800);
+  EXPECT_EQ(usage[0].devices, 2u);
+  EXPECT_EQ(usage[0].final_state, "COMPLETED");
+  EXPECT_TRUE(center_->queue(univ_, false)->empty());
+  EXPECT_EQ(center_->queue(univ_, true)->size(), 1u);
+}
+
+TEST_F(CenterTest, QuotaCountsQueuedAndRunningJobsUpTheHierarchy) {
+  ASSERT_TRUE(center_->submit(univ_, request("npu:rngd:2", "10", 300)).is_ok());
+  ASSERT_TRUE(center_->submit(univ_, request("npu:rngd:2", "10", 300)).is_ok());
+  const size_t submitted = backend_->submit_count();
+  Result<JobRow> third = center_->submit(univ_, request("npu:rngd:1", "10", 300));
+  ASSERT_FALSE(third.is_ok());
+  EXPECT_EQ(third.status().message(),
+            "rejected: quota exceeded for tenant 'univ-vision' (the quota of organisation 'univ'): 4 RNGD in use or "
+            "queued + 1 requested > maximum 4");
+  EXPECT_EQ(backend_->submit_count(), submitted);  // never reached the cluster
+  EXPECT_EQ(store_->jobs(false)->size(), 2u);      // and left no row
+  // Other device types and other tenants are not affected.
+  EXPECT_TRUE(center_->submit(startup_, request("npu:atom:2", "10", 300)).is_ok());
+  EXPECT_FALSE(center_->submit(startup_, request("npu:atom:1", "10", 300)).is_ok());
+  // When the jobs end, the quota is free again.
+  clock_.advance(300);
+  EXPECT_TRUE(center_->submit(univ_, request("npu:rngd:4", "10", 300)).is_ok());
+}
+
+TEST_F(CenterTest, VoucherReservesTheTimeLimitAndRejectsWhatCouldOverdrawIt) {
+  ASSERT_TRUE(center_->submit(univ_, request("npu:rngd:2", "60", 60)).is_ok());  // reserves 2 of univ's 3 h
+  Result<JobRow> second = center_->submit(univ_, request("npu:rngd:2", "31", 60));  // 2 × 31 min = 1.033 h
+  ASSERT_FALSE(second.is_ok());
+  EXPECT_NE(second.status().message().find("rejected: voucher of 'univ' has 1.000 device-hours left (3.000 granted, "
+                                           "0.000 burnt, 2.000 reserved"),
+            std::string::npos)
+      << second.status().message();
+  EXPECT_TRUE(center_->submit(univ_, request("npu:rngd:2", "30", 600)).is_ok());  // exactly 1 h fits
+  // The first job used 1 minute: 2 cards × 1 min burnt, its reservation freed.
+  clock_.advance(120);
+  ASSERT_TRUE(center_->sync().is_ok());
+  EXPECT_NEAR(burnt("univ"), 2.0 / 60.0, 1e-9);
+  EXPECT_EQ(center_->tenants(univ_)->size(), 1u);  // a project's token sees its own tenant only
+  std::vector<TenantView> views = *center_->tenants(login("univ"));
+  ASSERT_EQ(views.size(), 2u);  // an organisation's sees itself and its projects
+  EXPECT_EQ(views[0].tenant.name, "univ");
+  ASSERT_TRUE(views[0].voucher_left_hours.has_value());
+  // 3 h − 2/60 h burnt − 1 h reserved by the third job (2 × 30 min), still running
+  EXPECT_NEAR(*views[0].voucher_left_hours, 3.0 - 2.0 / 60.0 - 1.0, 1e-9);
+  EXPECT_EQ(views[0].in_use_milli.at("RNGD"), 2000);
+}
+
+TEST_F(CenterTest, TimeoutChargesTheLimitAndBillingWeightsApply) {
+  ASSERT_TRUE(center_->submit(startup_, request("npu:atom:2", "30", 7200)).is_ok());
+  clock_.advance(4000);
+  ASSERT_TRUE(center_->sync().is_ok());
+  std::vector<UsageRow> usage = *center_->usage(startup_);
+  ASSERT_EQ(usage.size(), 1u);
+  EXPECT_EQ(usage[0].final_state, "TIMEOUT");
+  EXPECT_EQ(usage[0].elapsed_s, 1800);
+  EXPECT_DOUBLE_EQ(usage[0].device_hours, 1.0);
+  EXPECT_DOUBLE_EQ(usage[0].billed_device_hours, 0.5);  // ATOM bills 0.5
+  EXPECT_DOUBLE_EQ(burnt("public"), 0.5);
+}
+
+TEST_F(CenterTest, TenantsSeeAndCancelOnlyTheirOwnJobs) {
+  JobRow univ_job = *center_->submit(univ_, request("npu:rngd:2", "10", 600));
+  JobRow startup_job = *center_->submit(startup_, request("npu:atom:1", "10", 600));
+  clock_.advance(60);
+  Result<JobRow> foreign = center_->cancel(startup_, *univ_job.slurm_id);
+  ASSERT_FALSE(foreign.is_ok());
+  EXPECT_EQ(foreign.status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(foreign.status().message(), fmt::format("job {}: no such job of yours", raw(*univ_job.slurm_id)));
+  EXPECT_EQ((*center_->queue(univ_, false))[0].state, "RUNNING");  // untouched
+
+  std::vector<JobRow> seen = *center_->queue(startup_, true);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].id, startup_job.id);
+  EXPECT_EQ(center_->queue(operator_, true)->size(), 2u);
+
+  Result<JobRow> cancelled = center_->cancel(univ_, *univ_job.slurm_id);
+  ASSERT_TRUE(cancelled.is_ok()) << cancelled.status().to_string();
+  EXPECT_EQ(cancelled->state, "CANCELLED");
+  EXPECT_TRUE(cancelled->charged);
+  EXPECT_NEAR(burnt("univ"), 2.0 * 60 / 3600.0, 1e-9);
+  EXPECT_FALSE(center_->cancel(univ_, *univ_job.slurm_id).is_ok());  // already ended
+  EXPECT_FALSE(center_->cancel(univ_, SlurmJobId{987654}).is_ok());
+}
+
+TEST_F(CenterTest, TokensAndTenantScope) {
+  EXPECT_FALSE(center_->authenticate("").is_ok());
+  EXPECT_FALSE(center_->authenticate("bgt_0000").is_ok());
+  EXPECT_FALSE(center_->authenticate("' OR '1'='1").is_ok());
+  EXPECT_FALSE(center_->authenticate(std::string(100000, 'x')).is_ok());
+  EXPECT_FALSE(center_->issue_token(univ_, "startup-speech", "steal").is_ok());
+  EXPECT_FALSE(center_->issue_token(operator_, "nobody", "x").is_ok());
+  // An organisation's token acts for its projects.
+  Principal univ_org = login("univ");
+  SubmitRequest r = request("npu:rngd:1", "10", 10);
+  EXPECT_FALSE(center_->submit(univ_org, r).is_ok());  // 'univ' itself is not a project
+  r.tenant = "univ-vision";
+  EXPECT_TRUE(center_->submit(univ_org, r).is_ok());
+  r.tenant = "startup-speech";
+  Result<JobRow> foreign = center_->submit(univ_org, r);
+  ASSERT_FALSE(foreign.is_ok());
+  EXPECT_NE(foreign.status().message().find("may not submit"), std::string::npos);
+  r.tenant = "";
+  EXPECT_FALSE(center_->submit(operator_, r).is_ok());  // the operator must name the tenant
+}
+
+TEST_F(CenterTest, HostileAndBadSubmissionsChangeNothing) {
+  const auto rejected = [&](SubmitRequest r, const std::string& needle) {
+    Result<JobRow> job = center_->submit(univ_, r);
+    ASSERT_FALSE(job.is_ok()) << needle;
+    EXPECT_NE(job.status().message().find(needle), std::string::npos) << job.status().message();
+  };
+  SubmitRequest r = request("npu:rngd:1", "10", 10);
+  r.tenant = "x' OR '1'='1";
+  rejected(r, "--tenant");
+  r.tenant = "univ-vision'; DROP TABLE jobs; --";
+  rejected(r, "--tenant");
+  rejected(request("npu:rngd:99999999999", "10", 10), "--gres");
+  rejected(request("npu:rngd:17", "10", 10), "the center has 16");
+  rejected(request("npu:h100:1", "10", 10), "no such device type in this center (it has npu:atom, npu:rngd)");
+  rejected(request("npu:rngd:1", "99999999:00:00", 10), "--time");
+  rejected(request("npu:rngd:1", "1-2-3", 10), "--time");
+  r = request("npu:rngd:1", "10", 10);
+  r.nodes = 0;
+  rejected(r, "--nodes");
+  r.nodes = int64_t{1} << 40;
+  rejected(r, "--nodes");
+  r = request("npu:rngd:1", "10", 10);
+  r.script = "#!/bin/bash\n#SBATCH --gres=npu:rngd:16\nsleep 1\n";
+  rejected(r, "job.sh: line 2");
+  EXPECT_EQ(backend_->submit_count(), 0u);
+  EXPECT_TRUE(store_->jobs(false)->empty());
+
+  // SQL-looking names are data: stored and shown verbatim, the tables intact.
+  r = request("npu:rngd:1", "10", 10);
+  r.job_name = "'; DROP TABLE jobs; --";
+  Result<JobRow> job = center_->submit(univ_, r);
+  ASSERT_TRUE(job.is_ok()) << job.status().to_string();
+  EXPECT_EQ((*center_->queue(univ_, true))[0].name, "'; DROP TABLE jobs; --");
+  EXPECT_EQ(backend_->spec(*job->slurm_id)->name, fmt::format("bg-{}", raw(job->id)));
+}
+
+TEST_F(CenterTest, ClusterRefusalIsRecordedAndHoldsNothing) {
+  backend_->fail_next_submit(io_error("sbatch failed (exit 1): Invalid account"));
+  Result<JobRow> job = center_->submit(univ_, request("npu:rngd:4", "10", 10));
+  ASSERT_FALSE(job.is_ok());
+  EXPECT_NE(job.status().message().find("the cluster refused the job: sbatch failed"), std::string::npos);
+  std::vector<JobRow> rows = *store_->jobs(false);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].state, "REJECTED");
+  EXPECT_TRUE(center_->submit(univ_, request("npu:rngd:4", "10", 10)).is_ok());  // quota not held by it
+
+  backend_->set_unavailable(io_error("squeue failed (exit 1): Unable to contact slurm controller"));
+  EXPECT_FALSE(center_->queue(univ_, false).is_ok());
+  backend_->set_unavailable(Status::ok());
+  EXPECT_TRUE(center_->queue(univ_, false).is_ok());
+}
+
+TEST_F(CenterTest, InterruptedSubmissionsAreRecoveredOrGivenUp) {
+  // A submitter stored its job and sent it to Slurm, then died before recording the Slurm id.
+  NewJob job;
+  job.tenant = store_->tenants()->at(2).id;  // univ-vision
+  job.name = "interrupted";
+  job.device_type = "RNGD";
+  job.gres = {"npu", "rngd", 1};
+  job.time_limit_s = 600;
+  job.reserved_device_hours = 600 / 3600.0;
+  job.script = "#!/bin/sh\nsleep 60\n";
+  job.submitted_s = clock_.now_s();
+  CenterJobId sent = *store_->insert_job(job);
+  SubmitSpec spec;
+  spec.name = fmt::format("bg-{}", raw(sent));
+  spec.account = "univ-vision";
+  spec.gres = job.gres;
+  spec.time_limit_s = 600;
+  spec.script = job.script;
+  ASSERT_TRUE(backend_->submit(spec).is_ok());
+  // Another died before reaching Slurm.
+  CenterJobId lost = *store_->insert_job(job);
+  Result<SyncReport> report = center_->sync();
+  ASSERT_TRUE(report.is_ok());
+  EXPECT_EQ(report->recovered, 1u);
+  EXPECT_EQ(report->lost, 0u);  // not yet given up
+  EXPECT_TRUE((*store_->job(sent))->slurm_id.has_value());
+  clock_.advance(200);
+  report = center_->sync();
+  EXPECT_EQ(report->lost, 1u);
+  EXPECT_EQ((*store_->job(lost))->state, "REJECTED");
+  EXPECT_EQ(report->charged, 1u);  // the recovered one ran its 60 s
+}
+
+}  // namespace
+}  // namespace bitgoeul::npu_slurm

@@ -1,0 +1,11 @@
+#include "npu_slurm/clock.h"
+
+#include <chrono>
+
+namespace bitgoeul::npu_slurm {
+
+int64_t SystemClock::now_s() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace bitgoeul::npu_slurm
