@@ -37,7 +37,9 @@ std::string clock(double seconds) {
   return fmt::format("{:02d}:{:02d}", minutes / 60, minutes % 60);
 }
 
-Result<std::vector<RecordedIncident>> read_incidents(const std::string& path) {
+}  // namespace
+
+Result<std::vector<RecordedIncident>> read_incidents_csv(const std::string& path) {
   BITGOEUL_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(path));
   BITGOEUL_ASSIGN_OR_RETURN(const size_t time_column, reader.column("time_s"));
   BITGOEUL_ASSIGN_OR_RETURN(const size_t vehicle_column, reader.column("vehicle"));
@@ -67,6 +69,8 @@ Result<std::vector<RecordedIncident>> read_incidents(const std::string& path) {
   }
   return incidents;
 }
+
+namespace {
 
 // Why `vehicle` may not pick up at `time_s` (empty when it may).
 std::string broken_pickup_rule(const PermitRules& rules, uint32_t vehicle, double time_s) {
@@ -200,7 +204,7 @@ Result<RegulatorReport> build_regulator_report(const Permit& permit, const std::
 
   const std::string incidents_path = run_dir + "/incidents.csv";
   if (fs::exists(incidents_path)) {
-    BITGOEUL_ASSIGN_OR_RETURN(report.incidents, read_incidents(incidents_path));
+    BITGOEUL_ASSIGN_OR_RETURN(report.incidents, read_incidents_csv(incidents_path));
   }
   std::stable_sort(report.violations.begin(), report.violations.end(),
                    [](const Violation& a, const Violation& b) { return a.time_s < b.time_s; });

@@ -56,6 +56,9 @@ struct RegulatorReport {
   uint64_t events_checked = 0;      // vehicle events checked against the permit
 };
 
+// Reads a run's incidents.csv; errors name the file, line and column.
+Result<std::vector<RecordedIncident>> read_incidents_csv(const std::string& path);
+
 // Errors name the run file and line at fault; a run made under another permit (number) is an error.
 Result<RegulatorReport> build_regulator_report(const Permit& permit, const std::string& run_dir);
 // Writes regulator_report.html, regulator_summary.csv (metric,value) and regulator_violations.csv into `out_dir`.
