@@ -34,6 +34,8 @@ void add_taxi_commands(CLI::App& app, CommandRegistry& registry);
 // `taxi permit check` and `taxi report`.
 void add_taxi_permit_commands(CLI::App& taxi, CommandRegistry& registry);
 void add_npu_commands(CLI::App& app, CommandRegistry& registry);
+// The NPU center live on Slurm (init, token, submit, queue, cancel, usage, tenants, sync) under `npu`.
+void add_npu_center_commands(CLI::App& npu, CommandRegistry& registry);
 void add_audit_commands(CLI::App& app, CommandRegistry& registry);
 
 }  // namespace bitgoeul::cli

@@ -252,12 +252,14 @@ void add_saturate(CLI::App& npu_app, CommandRegistry& registry) {
 }  // namespace
 
 void add_npu_commands(CLI::App& app, CommandRegistry& registry) {
-  auto* npu_app = app.add_subcommand("npu", "NPU computing center: scheduling policies and trace-driven simulation");
+  auto* npu_app = app.add_subcommand(
+      "npu", "NPU computing center: scheduling policies and trace-driven simulation; live on Slurm (submit, queue, ...)");
   npu_app->require_subcommand(1);
   add_simulate(*npu_app, registry);
   add_compare(*npu_app, registry);
   add_generate(*npu_app, registry);
   add_saturate(*npu_app, registry);
+  add_npu_center_commands(*npu_app, registry);
 }
 
 }  // namespace bitgoeul::cli

@@ -175,20 +175,20 @@ bool Center::in_scope(const Principal& caller, TenantId tenant, const std::vecto
   return false;
 }
 
-Result<Principal> Center::authenticate(std::string_view token) {
+Result<Principal> authenticate(CenterStore& store, std::string_view token) {
   if (token.empty()) {
     return invalid_input("no token: give --token or set BITGOEUL_TOKEN (the operator's comes from `npu init`)");
   }
   if (token.size() > 256) return invalid_input("token: longer than any token this center issues");
   BITGOEUL_ASSIGN_OR_RETURN(std::string hash, token_hash(token));
-  BITGOEUL_ASSIGN_OR_RETURN(std::optional<TokenRow> row, store_->find_token(hash));
+  BITGOEUL_ASSIGN_OR_RETURN(std::optional<TokenRow> row, store.find_token(hash));
   if (!row) return invalid_input("token: unknown to this center");
   if (row->revoked) return invalid_input("token: revoked ('{}')", row->label);
   Principal principal;
   principal.tenant = row->tenant;
   principal.name = "operator";
   if (row->tenant) {
-    BITGOEUL_ASSIGN_OR_RETURN(std::vector<TenantRow> all, store_->tenants());
+    BITGOEUL_ASSIGN_OR_RETURN(std::vector<TenantRow> all, store.tenants());
     for (const TenantRow& tenant : all) {
       if (tenant.id == *row->tenant) principal.name = tenant.name;
     }
@@ -196,19 +196,32 @@ Result<Principal> Center::authenticate(std::string_view token) {
   return principal;
 }
 
-Result<std::string> Center::issue_token(const Principal& caller, const std::string& tenant, const std::string& label) {
+Result<std::string> issue_token(CenterStore& store, const Clock& clock, const Principal& caller,
+                                const std::string& tenant, const std::string& label) {
   if (!caller.is_operator()) return invalid_input("only the operator issues tokens");
+  if (label.size() > 200) return invalid_input("--label: longer than 200 bytes");
   std::optional<TenantId> id;
   if (!tenant.empty()) {
-    BITGOEUL_ASSIGN_OR_RETURN(std::vector<TenantRow> all, store_->tenants());
+    BITGOEUL_ASSIGN_OR_RETURN(std::vector<TenantRow> all, store.tenants());
     for (const TenantRow& row : all) {
       if (row.name == tenant) id = row.id;
     }
-    if (!id) return not_found("unknown tenant '{}'", tenant.substr(0, 80));
+    if (!id) return not_found("--tenant: unknown tenant '{}'", tenant.substr(0, 80));
   }
   BITGOEUL_ASSIGN_OR_RETURN(std::string token, generate_token());
   BITGOEUL_ASSIGN_OR_RETURN(std::string hash, token_hash(token));
-  BITGOEUL_RETURN_IF_ERROR(store_->add_token(hash, id, label, clock_->now_s()));
+  BITGOEUL_RETURN_IF_ERROR(store.add_token(hash, id, label, clock.now_s()));
+  return token;
+}
+
+Result<std::string> issue_first_operator_token(CenterStore& store, const Clock& clock) {
+  BITGOEUL_ASSIGN_OR_RETURN(SqliteTransaction transaction, store.begin());
+  BITGOEUL_ASSIGN_OR_RETURN(int64_t count, store.token_count());
+  if (count > 0) return invalid_input("{}: already has tokens; the operator issues more with `npu token`", store.path());
+  BITGOEUL_ASSIGN_OR_RETURN(std::string token, generate_token());
+  BITGOEUL_ASSIGN_OR_RETURN(std::string hash, token_hash(token));
+  BITGOEUL_RETURN_IF_ERROR(store.add_token(hash, std::nullopt, "operator (init)", clock.now_s()));
+  BITGOEUL_RETURN_IF_ERROR(transaction.commit());
   return token;
 }
 

@@ -59,16 +59,24 @@ struct SyncReport {
   size_t lost = 0;      // SUBMITTING jobs never found
 };
 
+// Tokens need only the store (no cluster). authenticate: the principal a token stands for; a clear error for a
+// missing, unknown or revoked token. issue_token: operator only, a new token for `tenant` (empty: another operator
+// token); returns its text, which the store does not keep. issue_first_operator_token: the store's first token,
+// refused once any token exists (`npu init` prints it).
+Result<Principal> authenticate(CenterStore& store, std::string_view token);
+Result<std::string> issue_token(CenterStore& store, const Clock& clock, const Principal& caller,
+                                const std::string& tenant, const std::string& label);
+Result<std::string> issue_first_operator_token(CenterStore& store, const Clock& clock);
+
 class Center {
  public:
   // REQUIRES: store, backend and clock outlive the center.
   Center(CenterStore& store, ClusterBackend& backend, const Clock& clock, CenterOptions options);
 
-  // The principal a token stands for; a clear error for a missing, unknown or revoked token.
-  Result<Principal> authenticate(std::string_view token);
-  // Operator only: a new token for `tenant` (empty: another operator token). Returns the token's text, which the
-  // store does not keep.
-  Result<std::string> issue_token(const Principal& caller, const std::string& tenant, const std::string& label);
+  Result<Principal> authenticate(std::string_view token) { return npu_slurm::authenticate(*store_, token); }
+  Result<std::string> issue_token(const Principal& caller, const std::string& tenant, const std::string& label) {
+    return npu_slurm::issue_token(*store_, *clock_, caller, tenant, label);
+  }
 
   // Admits and submits a job, or explains why not (invalid field, unknown or foreign tenant, quota, voucher,
   // Slurm's refusal). A rejected submission never reaches Slurm.

@@ -301,6 +301,12 @@ Result<std::optional<TokenRow>> CenterStore::find_token(const std::string& sha25
       TokenRow{select.integer(0), select.optional_integer(1), select.text(2), select.integer(3) != 0});
 }
 
+Result<int64_t> CenterStore::token_count() {
+  BITGOEUL_ASSIGN_OR_RETURN(SqliteStatement select, db_->prepare("SELECT COUNT(*) FROM tokens"));
+  BITGOEUL_ASSIGN_OR_RETURN(bool row, select.step());
+  return row ? select.integer(0) : int64_t{0};
+}
+
 Result<CenterJobId> CenterStore::insert_job(const NewJob& job) {
   BITGOEUL_ASSIGN_OR_RETURN(
       SqliteStatement insert,

@@ -132,6 +132,7 @@ class CenterStore {
   Status add_token(const std::string& sha256, std::optional<TenantId> tenant, const std::string& label,
                    int64_t now_s);
   Result<std::optional<TokenRow>> find_token(const std::string& sha256);
+  Result<int64_t> token_count();
 
   // Jobs.
   Result<SqliteTransaction> begin();

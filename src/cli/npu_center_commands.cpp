@@ -1,0 +1,374 @@
+// `bitgoeul npu init|token|submit|queue|cancel|usage|tenants|sync`: the NPU center live on Slurm, in Slurm's
+// habits (sbatch-like flags, squeue-like columns). Each command opens the center store, authenticates the token
+// and calls one npu_slurm::Center function — the same calls a server makes.
+//
+//   init     create the store (or update its registry) from the cluster and tenants TOML; prints the operator token
+//   token    (operator) a new token for a tenant
+//   submit   admit a batch script against quota and voucher, then sbatch it
+//   queue    the caller's jobs (squeue-like), states brought up to date from Slurm
+//   cancel   cancel one of the caller's jobs by its Slurm job id
+//   usage    charged device-hours per job and per tenant (from sacct)
+//   tenants  registry, devices in use and vouchers left
+//   sync     read Slurm's states and accounting now (charges ended jobs once)
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli/command.h"
+#include "npu/cluster_file.h"
+#include "npu/tenants.h"
+#include "npu_slurm/center.h"
+#include "npu_slurm/center_store.h"
+#include "npu_slurm/clock.h"
+#include "npu_slurm/job_request.h"
+#include "npu_slurm/slurm_backend.h"
+#include "npu_slurm/token.h"
+
+namespace bitgoeul::cli {
+namespace {
+
+using npu_slurm::Center;
+using npu_slurm::CenterStore;
+using npu_slurm::JobRow;
+using npu_slurm::Principal;
+
+struct CenterArgs {
+  std::string db = "center.sqlite";
+  std::string token;
+  std::string slurm_conf;
+  std::string slurm_bin;
+  std::string partition;
+  std::string job_dir;
+};
+
+void add_store_option(CLI::App* command, CenterArgs& args) {
+  command->add_option("--db", args.db, "Center store (SQLite)")->envname("BITGOEUL_CENTER_DB")->capture_default_str();
+}
+
+void add_center_options(CLI::App* command, CenterArgs& args, bool slurm) {
+  add_store_option(command, args);
+  command->add_option("--token", args.token, "API token (better: the BITGOEUL_TOKEN environment variable)")
+      ->envname("BITGOEUL_TOKEN");
+  if (!slurm) return;
+  command->add_option("--slurm-conf", args.slurm_conf, "slurm.conf for the Slurm commands")->envname("SLURM_CONF");
+  command->add_option("--slurm-bin", args.slurm_bin, "Directory of sbatch, squeue, sacct, ... (default: PATH)");
+  command->add_option("--partition", args.partition, "Slurm partition (default: the cluster's default)");
+  command->add_option("--job-dir", args.job_dir, "Where job output goes (default: jobs/ beside the store)");
+}
+
+// The store, the Slurm backend, the clock and the center, wired together for one command.
+struct Session {
+  std::optional<CenterStore> store;
+  std::optional<npu_slurm::SlurmBackend> backend;
+  npu_slurm::SystemClock clock;
+  std::unique_ptr<Center> center;
+  Principal principal;
+};
+
+Result<std::unique_ptr<Session>> open_session(const CenterArgs& args) {
+  auto session = std::make_unique<Session>();
+  BITGOEUL_ASSIGN_OR_RETURN(CenterStore store, CenterStore::open(args.db, false));
+  session->store.emplace(std::move(store));
+  npu_slurm::SlurmOptions options;
+  options.bin_dir = args.slurm_bin;
+  options.slurm_conf = args.slurm_conf;
+  options.partition = args.partition;
+  BITGOEUL_ASSIGN_OR_RETURN(npu_slurm::SlurmBackend backend, npu_slurm::SlurmBackend::create(options));
+  session->backend.emplace(std::move(backend));
+  npu_slurm::CenterOptions center_options;
+  std::error_code error;
+  const std::filesystem::path db = std::filesystem::absolute(args.db, error);
+  center_options.job_dir = args.job_dir.empty() ? (db.parent_path() / "jobs").string()
+                                                : std::filesystem::absolute(args.job_dir, error).string();
+  session->center = std::make_unique<Center>(*session->store, *session->backend, session->clock, center_options);
+  BITGOEUL_ASSIGN_OR_RETURN(session->principal, npu_slurm::authenticate(*session->store, args.token));
+  return session;
+}
+
+std::string time_text(std::optional<int64_t> seconds) {
+  if (!seconds) return "N/A";
+  const std::time_t t = static_cast<std::time_t>(*seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%S", &tm);
+  return buffer;
+}
+
+std::string slurm_id_text(const JobRow& job) {
+  return job.slurm_id ? std::to_string(npu_slurm::raw(*job.slurm_id)) : "-";
+}
+
+Result<std::string> read_file(const std::string& path, size_t limit) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) return not_found("{}: no such file", path);
+  const auto size = std::filesystem::file_size(path, error);
+  if (error) return io_error("{}: cannot read: {}", path, error.message());
+  if (size > limit) return invalid_input("{}: script is {} bytes, over the limit of {}", path, size, limit);
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in.good() && !in.eof()) return io_error("{}: cannot read", path);
+  return text.str();
+}
+
+void add_init(CLI::App& npu_app, CommandRegistry& registry) {
+  auto* command = npu_app.add_subcommand(
+      "init", "Create the center store from cluster and tenants TOML (or update its registry); prints the operator token");
+  struct Args {
+    CenterArgs center;
+    std::string cluster;
+    std::string tenants;
+    std::string token_file;
+  };
+  auto args = std::make_shared<Args>();
+  add_store_option(command, args->center);
+  command->add_option("--cluster", args->cluster, "Cluster TOML (docs/npu-formats.md)")->required();
+  command->add_option("--tenants", args->tenants, "Tenants TOML: programmes, organisations, projects, quotas, vouchers")
+      ->required();
+  command->add_option("--operator-token-file", args->token_file,
+                      "Write the new operator token to this file (mode 600) instead of printing it");
+  registry.on_run(command, [args]() -> Status {
+    BITGOEUL_ASSIGN_OR_RETURN(npu::Cluster cluster, npu::load_cluster_file(args->cluster));
+    BITGOEUL_ASSIGN_OR_RETURN(npu::Tenants tenants, npu::load_tenants_file(args->tenants, cluster));
+    std::error_code error;
+    const bool existed = std::filesystem::exists(args->center.db, error);
+    BITGOEUL_ASSIGN_OR_RETURN(CenterStore store, CenterStore::open(args->center.db, true));
+    BITGOEUL_RETURN_IF_ERROR(store.import_registry(cluster, tenants));
+    fmt::print("{} {}: {} device types, {} tenants (schema {})\n", existed ? "updated" : "created", args->center.db,
+               cluster.device_types.size(), tenants.size(), store.schema_version());
+    if (existed) return Status::ok();
+    npu_slurm::SystemClock clock;
+    BITGOEUL_ASSIGN_OR_RETURN(std::string token, npu_slurm::issue_first_operator_token(store, clock));
+    if (args->token_file.empty()) {
+      fmt::print("operator token (shown once; the store keeps only its SHA-256):\n{}\n", token);
+      return Status::ok();
+    }
+    // Readable by its owner only, from the moment it exists.
+    const int fd = ::open(args->token_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return io_error("{}: cannot create file", args->token_file);
+    const std::string line = token + "\n";
+    const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    ::close(fd);
+    if (!written) return io_error("{}: cannot write the token", args->token_file);
+    fmt::print("operator token written to {}\n", args->token_file);
+    return Status::ok();
+  });
+}
+
+void add_token(CLI::App& npu_app, CommandRegistry& registry) {
+  auto* command = npu_app.add_subcommand("token", "(operator) Issue a token for a tenant; prints it once");
+  struct Args {
+    CenterArgs center;
+    std::string tenant;
+    std::string label;
+  };
+  auto args = std::make_shared<Args>();
+  add_center_options(command, args->center, false);
+  command->add_option("--tenant", args->tenant, "Tenant the token acts for (omit for another operator token)");
+  command->add_option("--label", args->label, "Note kept with the token (who holds it)");
+  registry.on_run(command, [args]() -> Status {
+    BITGOEUL_ASSIGN_OR_RETURN(CenterStore store, CenterStore::open(args->center.db, false));
+    npu_slurm::SystemClock clock;
+    BITGOEUL_ASSIGN_OR_RETURN(Principal caller, npu_slurm::authenticate(store, args->center.token));
+    BITGOEUL_ASSIGN_OR_RETURN(std::string token,
+                              npu_slurm::issue_token(store, clock, caller, args->tenant, args->label));
+    fmt::print("{}\n", token);
+    return Status::ok();
+  });
+}
+
+void add_submit(CLI::App& npu_app, CommandRegistry& registry) {
+  auto* command = npu_app.add_subcommand(
+      "submit", "Submit a batch script (sbatch-like): admitted against quota and voucher before it reaches Slurm");
+  struct Args {
+    CenterArgs center;
+    npu_slurm::SubmitRequest request;
+    std::string script_path;
+    bool parsable = false;
+  };
+  auto args = std::make_shared<Args>();
+  add_center_options(command, args->center, true);
+  command->add_option("--gres", args->request.gres, "Devices per node, NAME:TYPE[:COUNT], e.g. npu:rngd:4")
+      ->required();
+  command->add_option("-t,--time", args->request.time_limit,
+                      "Time limit: MINUTES, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS (whole minutes)")
+      ->required();
+  command->add_option("--tenant", args->request.tenant, "Project to run for (default: the token's own)");
+  command->add_option("-N,--nodes", args->request.nodes, "Nodes (the gres count is per node)")->capture_default_str();
+  command->add_option("-J,--job-name", args->request.job_name, "Name shown in the queue (default: the script's)");
+  command->add_flag("--parsable", args->parsable, "Print only the Slurm job id");
+  command->add_option("script", args->script_path,
+                      "Batch script (#! first line; no #SBATCH lines: options come from these flags)")
+      ->required();
+  registry.on_run(command, [args]() -> Status {
+    BITGOEUL_ASSIGN_OR_RETURN(std::string script, read_file(args->script_path, npu_slurm::kMaxScriptBytes));
+    args->request.script = std::move(script);
+    args->request.script_source = args->script_path;
+    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
+    BITGOEUL_ASSIGN_OR_RETURN(JobRow job, session->center->submit(session->principal, args->request));
+    if (args->parsable) {
+      fmt::print("{}\n", slurm_id_text(job));
+    } else {
+      fmt::print("Submitted batch job {} (center job {}, tenant {}, {} × {} node(s), reserved {:.3f} device-hours)\n",
+                 slurm_id_text(job), npu_slurm::raw(job.id), job.tenant_name, job.gres.to_string(), job.nodes,
+                 job.reserved_device_hours);
+    }
+    return Status::ok();
+  });
+}
+
+void add_queue(CLI::App& npu_app, CommandRegistry& registry) {
+  auto* command = npu_app.add_subcommand("queue", "The caller's jobs, squeue-like, up to date from Slurm");
+  struct Args {
+    CenterArgs center;
+    bool all = false;
+  };
+  auto args = std::make_shared<Args>();
+  add_center_options(command, args->center, true);
+  command->add_flag("-a,--all", args->all, "Include ended and rejected jobs");
+  registry.on_run(command, [args]() -> Status {
+    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
+    BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, session->center->queue(session->principal, args->all));
+    fmt::print("{:>8} {:>6} {:<16} {:<20} {:<12} {:>5} {:<10} {:>10} {:<19} {:<19} {}\n", "JOBID", "CENTER",
+               "TENANT", "NAME", "GRES", "NODES", "STATE", "TIME_LIMIT", "SUBMIT", "START", "NODELIST(REASON)");
+    for (const JobRow& job : jobs) {
+      const std::string where = job.state == "PENDING" || job.state == npu_slurm::kStateRejected
+                                    ? "(" + job.reason + ")"
+                                    : job.node_list;
+      fmt::print("{:>8} {:>6} {:<16} {:<20} {:<12} {:>5} {:<10} {:>10} {:<19} {:<19} {}\n", slurm_id_text(job),
+                 npu_slurm::raw(job.id), job.tenant_name, job.name.substr(0, 20), job.gres.to_string(), job.nodes,
+                 job.state, npu_slurm::format_duration(job.time_limit_s), time_text(job.submitted_s),
+                 time_text(job.start_s), where);
+    }
+    return Status::ok();
+  });
+}
+
+void add_cancel(CLI::App& npu_app, CommandRegistry& registry) {
+  auto* command = npu_app.add_subcommand("cancel", "Cancel one of the caller's jobs (scancel-like)");
+  struct Args {
+    CenterArgs center;
+    std::string id;
+  };
+  auto args = std::make_shared<Args>();
+  add_center_options(command, args->center, true);
+  command->add_option("id", args->id, "Slurm job id (JOBID in `npu queue`)")->required();
+  registry.on_run(command, [args]() -> Status {
+    uint64_t id = 0;
+    const std::string& text = args->id;
+    if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+      return invalid_input("job id '{}': expected a Slurm job id (digits)", text.substr(0, 40));
+    }
+    id = std::stoull(text);
+    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
+    BITGOEUL_ASSIGN_OR_RETURN(JobRow job,
+                              session->center->cancel(session->principal, npu_slurm::SlurmJobId{id}));
+    fmt::print("job {} {}\n", slurm_id_text(job), job.state);
+    return Status::ok();
+  });
+}
+
+void add_usage(CLI::App& npu_app, CommandRegistry& registry) {
+  auto* command = npu_app.add_subcommand("usage", "Charged device-hours of the caller's ended jobs, from sacct");
+  struct Args {
+    CenterArgs center;
+  };
+  auto args = std::make_shared<Args>();
+  add_center_options(command, args->center, true);
+  registry.on_run(command, [args]() -> Status {
+    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
+    BITGOEUL_ASSIGN_OR_RETURN(std::vector<npu_slurm::UsageRow> rows, session->center->usage(session->principal));
+    fmt::print("{:>6} {:<16} {:<6} {:>7} {:>9} {:>12} {:>12} {:<10} {:<19} {:<19}\n", "CENTER", "TENANT", "TYPE",
+               "DEVICES", "ELAPSED_S", "DEVICE_H", "BILLED_H", "STATE", "START", "END");
+    std::map<std::string, std::pair<double, double>> totals;
+    for (const npu_slurm::UsageRow& row : rows) {
+      fmt::print("{:>6} {:<16} {:<6} {:>7} {:>9} {:>12.6f} {:>12.6f} {:<10} {:<19} {:<19}\n", npu_slurm::raw(row.job),
+                 row.tenant_name, row.device_type, row.devices, row.elapsed_s, row.device_hours,
+                 row.billed_device_hours, row.final_state, time_text(row.start_s), time_text(row.end_s));
+      totals[row.tenant_name].first += row.device_hours;
+      totals[row.tenant_name].second += row.billed_device_hours;
+    }
+    for (const auto& [tenant, total] : totals) {
+      fmt::print("total {:<16} device-hours {:.6f}, billed {:.6f}\n", tenant, total.first, total.second);
+    }
+    return Status::ok();
+  });
+}
+
+void add_tenants(CLI::App& npu_app, CommandRegistry& registry) {
+  auto* command = npu_app.add_subcommand("tenants", "Tenants the caller may see: quotas, devices in use, vouchers");
+  struct Args {
+    CenterArgs center;
+  };
+  auto args = std::make_shared<Args>();
+  add_center_options(command, args->center, true);
+  registry.on_run(command, [args]() -> Status {
+    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
+    BITGOEUL_ASSIGN_OR_RETURN(std::vector<npu_slurm::TenantView> views, session->center->tenants(session->principal));
+    std::map<npu_slurm::TenantId, std::string> names;
+    for (const auto& view : views) names[view.tenant.id] = view.tenant.name;
+    fmt::print("{:<20} {:<12} {:<16} {:<24} {:<16} {}\n", "TENANT", "KIND", "PARENT", "MAXIMUM", "IN_USE",
+               "VOUCHER_H(left/burnt/reserved/granted)");
+    const auto milli = [](int64_t m) {
+      return m % 1000 == 0 ? std::to_string(m / 1000) : fmt::format("{:.3f}", static_cast<double>(m) / 1000.0);
+    };
+    for (const auto& view : views) {
+      const auto& t = view.tenant;
+      std::string maximum, in_use;
+      for (const auto& [type, m] : t.maximum_milli) maximum += (maximum.empty() ? "" : ",") + type + "=" + milli(m);
+      for (const auto& [type, m] : view.in_use_milli) in_use += (in_use.empty() ? "" : ",") + type + "=" + milli(m);
+      const std::string parent = !t.parent ? "-" : names.contains(*t.parent) ? names[*t.parent] : "(above)";
+      const std::string voucher =
+          t.voucher_granted_hours ? fmt::format("{:.3f}/{:.3f}/{:.3f}/{:.3f}", *view.voucher_left_hours,
+                                                t.voucher_burnt_hours, view.reserved_hours, *t.voucher_granted_hours)
+                                  : "-";
+      fmt::print("{:<20} {:<12} {:<16} {:<24} {:<16} {}\n", t.name, npu::tenant_kind_name(t.kind), parent,
+                 maximum.empty() ? "-" : maximum, in_use.empty() ? "-" : in_use, voucher);
+    }
+    return Status::ok();
+  });
+}
+
+void add_sync(CLI::App& npu_app, CommandRegistry& registry) {
+  auto* command = npu_app.add_subcommand("sync", "Read job states and accounting from Slurm now; charge ended jobs");
+  struct Args {
+    CenterArgs center;
+  };
+  auto args = std::make_shared<Args>();
+  add_center_options(command, args->center, true);
+  registry.on_run(command, [args]() -> Status {
+    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
+    BITGOEUL_ASSIGN_OR_RETURN(npu_slurm::SyncReport report, session->center->sync());
+    fmt::print("updated {}, charged {}, recovered {}, lost {}\n", report.updated, report.charged, report.recovered,
+               report.lost);
+    return Status::ok();
+  });
+}
+
+}  // namespace
+
+void add_npu_center_commands(CLI::App& npu_app, CommandRegistry& registry) {
+  add_init(npu_app, registry);
+  add_token(npu_app, registry);
+  add_submit(npu_app, registry);
+  add_queue(npu_app, registry);
+  add_cancel(npu_app, registry);
+  add_usage(npu_app, registry);
+  add_tenants(npu_app, registry);
+  add_sync(npu_app, registry);
+}
+
+}  // namespace bitgoeul::cli
