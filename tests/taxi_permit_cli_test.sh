@@ -30,6 +30,13 @@ expect_error "stop outside the area" "stop 'S1' (37.600000, 127.000000) lies out
 printf '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"bow"},"geometry":{"type":"Polygon","coordinates":[[[127.08,37.50],[127.12,37.53],[127.12,37.50],[127.08,37.53],[127.08,37.50]]]}}]}' \
   >"$work/bad/area.geojson"
 expect_error "self-intersecting area" "bow" "$bitgoeul" taxi permit check "$work/bad/permit.toml"
+cp "$permit" "$work/bad/permit.toml"
+cp "$root/scenarios/permits/songpa-pilot/stops.csv" "$work/bad/stops.csv"
+echo "S99,In the park,37.5250,127.0960" >>"$work/bad/stops.csv"
+cp "$root/scenarios/permits/songpa-pilot/area.geojson" "$work/bad/area.geojson"
+out="$("$bitgoeul" taxi permit check "$work/bad/permit.toml" --map "$map" 2>&1)"
+if grep -q "warning:     stop 'S99' (37.525000, 127.096000) is farther than 250 m from every permitted road" <<<"$out"; then
+  pass "a stop no permitted road reaches is pointed out"; else fail "unreachable stop: $out"; fi
 expect_error "missing permit" "nope.toml" "$bitgoeul" taxi permit check "$work/nope.toml"
 
 # --- A run under the permit, and the regulator's report with the expected numbers.

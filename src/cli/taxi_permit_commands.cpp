@@ -9,6 +9,7 @@
 #include "cli/command.h"
 #include "road/graph_file.h"
 #include "road/osm_import.h"
+#include "road/snapping.h"
 #include "taxi/rules/calendar.h"
 #include "taxi/rules/permit_file.h"
 #include "taxi/rules/permit_rules.h"
@@ -24,6 +25,7 @@ struct CheckOptions {
   std::string permit;
   std::string map;
   std::string day;
+  double max_snap_m = 250.0;
 };
 
 std::string windows_text(const std::vector<rules::DailyWindow>& windows) {
@@ -106,6 +108,15 @@ Status run_check(const CheckOptions& options) {
     fmt::print("roads:       {} of {} edges permitted ({:.1f} km); {} leave the area; {} cut off; {} speed-capped\n",
                roads.graph.edge_count(), roads.edges_in, roads.km_kept, roads.edges_outside, roads.edges_disconnected,
                roads.edges_speed_capped);
+    // A stop far from every permitted road cannot be served: riders sent there are refused as not on a road.
+    const road::Snapper snapper(roads.graph);
+    for (const rules::DesignatedStop& stop : permit.stops) {
+      auto snapped = snapper.snap(stop.point, options.max_snap_m);
+      if (!snapped.is_ok()) {
+        fmt::print("warning:     stop '{}' ({:.6f}, {:.6f}) is farther than {:.0f} m from every permitted road\n", stop.id,
+                   stop.point.lat, stop.point.lon, options.max_snap_m);
+      }
+    }
   }
   fmt::print("valid\n");
   return Status::ok();
@@ -142,6 +153,8 @@ void add_taxi_permit_commands(CLI::App& taxi, CommandRegistry& registry) {
   check_command->add_option("permit", check->permit, "Permit TOML file")->required();
   check_command->add_option("--map", check->map, "Also count the permitted roads of this map (.osm/.osm.pbf/.graph)");
   check_command->add_option("--day", check->day, "Also show the hours of this day (YYYY-MM-DD) by its day type");
+  check_command->add_option("--max-snap", check->max_snap_m, "With --map: warn about stops farther than this (m) from a permitted road")
+      ->capture_default_str();
   registry.on_run(check_command, [check] { return run_check(*check); });
 
   auto report = std::make_shared<ReportOptions>();
