@@ -70,11 +70,17 @@ cp -r "$run" "$work/broken"
 awk -F, 'BEGIN{OFS=","} $3=="pickup" && !done {$1="21600.0"; done=1} {print}' "$run/vehicle_events.csv" >"$work/broken/vehicle_events.csv"
 awk -F, 'BEGIN{OFS=","} $3=="dropoff" && !done {$5="37.6000000"; done=1} {print}' "$work/broken/vehicle_events.csv" >"$work/broken/e.csv"
 mv "$work/broken/e.csv" "$work/broken/vehicle_events.csv"
+# The third pick-up by a vehicle over the fleet cap (36), the fourth during the suspension (08:30-08:50).
+awk -F, 'BEGIN{OFS=","} $3=="pickup" {n++} $3=="pickup" && n==3 {$2="39"} $3=="pickup" && n==4 {$1="30700.0"} {print}' \
+  "$work/broken/vehicle_events.csv" >"$work/broken/e.csv"
+mv "$work/broken/e.csv" "$work/broken/vehicle_events.csv"
 printf 'time_s,vehicle,kind,lat,lon,description\n27000,3,disengagement,37.515,127.100,"safety driver took over, construction"\n28000,5,incident,37.520,127.110,minor scrape\n' \
   >"$work/broken/incidents.csv"
 expect_ok "report on a broken run" "$bitgoeul" taxi report --permit "$permit" "$work/broken"
 if grep -q "^21600.0,[0-9]*,operating hours," "$work/broken/regulator_violations.csv" &&
    grep -q ",area,37.6000000," "$work/broken/regulator_violations.csv" &&
+   grep -q "^[0-9.]*,39,fleet cap," "$work/broken/regulator_violations.csv" &&
+   grep -q "^30700.0,[0-9]*,suspension," "$work/broken/regulator_violations.csv" &&
    grep -q "^disengagements,1$" "$work/broken/regulator_summary.csv" && grep -q "^incidents,1$" "$work/broken/regulator_summary.csv"; then
   pass "violations listed with time and place; incidents counted"; else fail "broken run: $(cat "$work/broken/regulator_violations.csv")"; fi
 printf 'time_s,vehicle,kind,lat,lon\n27000,3,crash,37.5,127.1\n' >"$work/broken/incidents.csv"
