@@ -139,6 +139,13 @@ start() {
     echo "slurm_local: already running in $state (slurmctld pid $(cat "$state/slurmctld.pid"))" >&2
     exit 1
   fi
+  # A clear message instead of a daemon's "Address already in use" in its log.
+  for p in "$port" $((port + 1)) $((port + 101)) $((port + 102)) $((port + 103)); do
+    if (exec 3<> "/dev/tcp/127.0.0.1/$p") 2> /dev/null; then
+      echo "slurm_local: port $p is in use (another local Slurm?); choose others with SLURM_LOCAL_PORT" >&2
+      exit 1
+    fi
+  done
   write_config
   # A private munge key and socket, so nothing here touches the machine's munged.
   [ -s "$state/munge/munge.key" ] || mungekey --create --keyfile="$state/munge/munge.key" 2> /dev/null ||
