@@ -29,7 +29,18 @@ FleetState::FleetState(RoadTravel& travel, const Scenario& scenario)
       space_builder_(travel.ch()),
       projection_(travel.graph().node_count() > 0 ? travel.graph().coordinates.front() : geo::LatLon{}) {}
 
-double FleetState::crow_fly_m(const VehicleState& vehicle, double now_s, const geo::LatLon& point) {
+void FleetState::crow_fly_all_m(double now_s, const geo::LatLon& point, std::vector<double>& metres) {
+  project_fleet(now_s);
+  const geo::LocalProjection::Xy there = projection_.to_xy(point);
+  metres.resize(vehicles_.size());
+  for (size_t v = 0; v < vehicles_.size(); ++v) {
+    const double dx = there.x - projected_[v].x;
+    const double dy = there.y - projected_[v].y;
+    metres[v] = 0.99 * std::sqrt(dx * dx + dy * dy);
+  }
+}
+
+void FleetState::project_fleet(double now_s) {
   if (projected_at_s_ != now_s || projected_.size() != vehicles_.size()) {
     projected_.resize(vehicles_.size());
     for (const VehicleState& each : vehicles_) {
@@ -37,6 +48,10 @@ double FleetState::crow_fly_m(const VehicleState& vehicle, double now_s, const g
     }
     projected_at_s_ = now_s;
   }
+}
+
+double FleetState::crow_fly_m(const VehicleState& vehicle, double now_s, const geo::LatLon& point) {
+  project_fleet(now_s);
   const geo::LocalProjection::Xy there = projection_.to_xy(point);
   // The projection stretches distances by well under 1% across a city; shrink so the bound stays a bound.
   return 0.99 * std::hypot(there.x - projected_[vehicle.id].x, there.y - projected_[vehicle.id].y);
@@ -80,10 +95,7 @@ bool FleetState::add_request(const TripRequest& request) {
   }
   added.origin = *origin;
   added.destination = *destination;
-  double best_s = kUnreachable;
-  for (uint8_t i = 0; i < added.origin.option_count; ++i) {
-    best_s = std::min(best_s, travel_.time_s(added.origin.options[i], added.destination));
-  }
+  const double best_s = travel_.time_s(added.origin, added.destination);
   if (best_s >= kUnreachable) {
     reject(request.id, RejectReason::kUnroutable, now_s);
     return false;

@@ -115,6 +115,9 @@ class FleetState {
   // Crow-fly metres from where the vehicle is now to `point`, from positions projected once per moment: the cheap
   // bound dispatchers use to rank vehicles before asking the road network.
   double crow_fly_m(const VehicleState& vehicle, double now_s, const geo::LatLon& point);
+  // For every vehicle at once, a value within a few units in the last place of crow_fly_m (without its rounding
+  // care), for ranking a whole fleet cheaply before asking crow_fly_m about the few that matter.
+  void crow_fly_all_m(double now_s, const geo::LatLon& point, std::vector<double>& metres);
 
   // Arrival times of each stop of `plan` for `vehicle` starting now; false if the plan breaks any rider's limit or
   // the seats. `etas` (optional) receives the arrival time of each stop.
@@ -212,6 +215,8 @@ class FleetState {
     uint8_t option;
   };
   void forget_measured_legs();
+  // Projects every vehicle's position at now_s once (for crow_fly_m).
+  void project_fleet(double now_s);
   // plan_hop's memory per vehicle: hops[k][option] from plan[k] to plan[k + 1] of the plan as it was at `version`.
   struct PlanHops {
     uint64_t version = UINT64_MAX;

@@ -35,19 +35,29 @@ Result<Location> RoadTravel::locate(const geo::LatLon& point, double max_snap_m)
 }
 
 geo::LatLon RoadTravel::point_of(const RoadPosition& position) const {
-  const std::vector<geo::LatLon> line = graph_.edge_geometry(position.edge);
+  // The edge's geometry (RoadGraph::edge_geometry) read in place: tail, shape points, head.
+  const road::EdgeId edge = position.edge;
+  const size_t shape_begin = graph_.first_shape[edge];
+  const size_t count = graph_.first_shape[edge + 1] - shape_begin + 2;
+  auto point = [&](size_t i) -> const geo::LatLon& {
+    if (i == 0) return graph_.coordinates[graph_.tail[edge]];
+    if (i + 1 == count) return graph_.coordinates[graph_.head[edge]];
+    return graph_.shape[shape_begin + i - 1];
+  };
   double total_m = 0.0;
-  for (size_t i = 1; i < line.size(); ++i) total_m += geo::haversine_m(line[i - 1], line[i]);
+  for (size_t i = 1; i < count; ++i) total_m += geo::haversine_m(point(i - 1), point(i));
   double remaining_m = position.fraction * total_m;
-  for (size_t i = 1; i < line.size(); ++i) {
-    const double piece_m = geo::haversine_m(line[i - 1], line[i]);
-    if (remaining_m <= piece_m || i + 1 == line.size()) {
+  for (size_t i = 1; i < count; ++i) {
+    const geo::LatLon& a = point(i - 1);
+    const geo::LatLon& b = point(i);
+    const double piece_m = geo::haversine_m(a, b);
+    if (remaining_m <= piece_m || i + 1 == count) {
       const double t = piece_m > 0 ? std::clamp(remaining_m / piece_m, 0.0, 1.0) : 0.0;
-      return {line[i - 1].lat + t * (line[i].lat - line[i - 1].lat), line[i - 1].lon + t * (line[i].lon - line[i - 1].lon)};
+      return {a.lat + t * (b.lat - a.lat), a.lon + t * (b.lon - a.lon)};
     }
     remaining_m -= piece_m;
   }
-  return line.front();
+  return point(0);
 }
 
 Location RoadTravel::location_of(const RoadPosition& position) const {
@@ -100,6 +110,20 @@ double RoadTravel::time_s(const RoadPosition& from, const Location& to, RoadPosi
   return best_s;
 }
 
+double RoadTravel::time_s(const Location& from, const Location& to) {
+  std::array<road::Seed, 2> sources;
+  std::array<road::Seed, 2> targets;
+  for (uint8_t i = 0; i < from.option_count; ++i) sources[i] = source_seed(from.options[i]);
+  for (uint8_t i = 0; i < to.option_count; ++i) targets[i] = target_seed(to.options[i]);
+  const road::TravelTimeMs via_ms = query_.run(std::span<const road::Seed>(sources.data(), from.option_count),
+                                               std::span<const road::Seed>(targets.data(), to.option_count));
+  double best_s = via_ms == road::kInfiniteTime ? kUnreachable : via_ms / 1000.0;
+  for (uint8_t i = 0; i < from.option_count; ++i) {
+    for (uint8_t j = 0; j < to.option_count; ++j) best_s = std::min(best_s, ahead_on_edge_s(from.options[i], to.options[j]));
+  }
+  return best_s;
+}
+
 Leg RoadTravel::leg(const RoadPosition& from, const Location& to) {
   RoadPosition arrival;
   const double best_s = time_s(from, to, &arrival);
@@ -110,7 +134,7 @@ Leg RoadTravel::leg(const RoadPosition& from, const Location& to) {
   auto add_piece = [&](road::EdgeId edge, double from_fraction, double to_fraction, double duration_s) {
     const double distance_m = graph_.distance_m[edge] * (to_fraction - from_fraction);
     if (duration_s <= 0 && distance_m <= 0) return;
-    leg.pieces.push_back({edge, from_fraction, to_fraction, leg.duration_s, duration_s, distance_m});
+    leg.pieces.push_back({edge, from_fraction, to_fraction, leg.duration_s, duration_s, distance_m, 0});
     leg.duration_s += duration_s;
     leg.distance_m += distance_m;
   };
@@ -119,13 +143,25 @@ Leg RoadTravel::leg(const RoadPosition& from, const Location& to) {
     add_piece(from.edge, from.fraction, arrival.fraction, direct_s);
     return leg;
   }
-  // Re-run the winning query to unpack its path (time_s tried every option).
-  const road::Seed source = source_seed(from);
-  const road::Seed target = target_seed(arrival);
-  query_.run(std::span<const road::Seed>(&source, 1), std::span<const road::Seed>(&target, 1));
+  auto count_after = [&] {
+    uint64_t after_ms = 0;
+    for (size_t p = leg.pieces.size(); p-- > 0;) {
+      Leg::Piece& piece = leg.pieces[p];
+      piece.after_ms = after_ms;
+      after_ms += road::time_to_fraction(graph_, piece.edge, piece.to_fraction) -
+                  road::time_to_fraction(graph_, piece.edge, piece.from_fraction);
+    }
+  };
+  // With one option the query time_s ran is the route's own; otherwise re-run the winning one to unpack its path.
+  if (to.option_count != 1) {
+    const road::Seed source = source_seed(from);
+    const road::Seed target = target_seed(arrival);
+    query_.run(std::span<const road::Seed>(&source, 1), std::span<const road::Seed>(&target, 1));
+  }
   add_piece(from.edge, from.fraction, 1.0, between_s(graph_, from.edge, from.fraction, 1.0));
   for (const road::EdgeId edge : query_.path()) add_piece(edge, 0.0, 1.0, graph_.travel_time_ms[edge] / 1000.0);
   add_piece(arrival.edge, 0.0, arrival.fraction, between_s(graph_, arrival.edge, 0.0, arrival.fraction));
+  count_after();
   return leg;
 }
 
@@ -167,21 +203,16 @@ RoadPosition RoadTravel::position_at(const Leg& leg, double elapsed_s) const {
 }
 
 double RoadTravel::remaining_s(const Leg& leg, double elapsed_s) const {
-  uint64_t remaining_ms = 0;
-  bool reached = false;
   for (const Leg::Piece& piece : leg.pieces) {
-    double from_fraction = piece.from_fraction;
-    if (!reached) {
-      if (!(elapsed_s < piece.start_s + piece.duration_s)) continue;
-      // The same position as position_at.
-      reached = true;
-      const double t = piece.duration_s > 0 ? std::max(0.0, elapsed_s - piece.start_s) / piece.duration_s : 1.0;
-      from_fraction = std::min(piece.from_fraction + t * (piece.to_fraction - piece.from_fraction), piece.to_fraction);
-    }
-    remaining_ms += road::time_to_fraction(graph_, piece.edge, piece.to_fraction) -
-                    road::time_to_fraction(graph_, piece.edge, from_fraction);
+    if (!(elapsed_s < piece.start_s + piece.duration_s)) continue;
+    // The same position as position_at.
+    const double t = piece.duration_s > 0 ? std::max(0.0, elapsed_s - piece.start_s) / piece.duration_s : 1.0;
+    const double fraction = std::min(piece.from_fraction + t * (piece.to_fraction - piece.from_fraction), piece.to_fraction);
+    const uint64_t remaining_ms = road::time_to_fraction(graph_, piece.edge, piece.to_fraction) -
+                                  road::time_to_fraction(graph_, piece.edge, fraction) + piece.after_ms;
+    return static_cast<double>(remaining_ms) / 1000.0;
   }
-  return static_cast<double>(remaining_ms) / 1000.0;
+  return 0.0;
 }
 
 double RoadTravel::distance_at(const Leg& leg, double elapsed_s) const {

@@ -44,6 +44,7 @@ struct Leg {
     double start_s;  // seconds after the leg's start
     double duration_s;
     double distance_m;
+    uint64_t after_ms;  // the hierarchy's milliseconds from this piece's end to the leg's end (remaining_s)
   };
   std::vector<Piece> pieces;
   RoadPosition end;
@@ -68,6 +69,8 @@ class RoadTravel {
 
   // Seconds from `from` to the best option of `to`; kUnreachable if none. `arrival` (optional) gets the option.
   double time_s(const RoadPosition& from, const Location& to, RoadPosition* arrival = nullptr);
+  // Seconds of the fastest drive from any option of `from` to any option of `to` (one search); kUnreachable if none.
+  double time_s(const Location& from, const Location& to);
   // The same drive with its route.
   Leg leg(const RoadPosition& from, const Location& to);
   // Seconds from each of `from` to `to` (one bucket-matrix run); kUnreachable where there is no route.
