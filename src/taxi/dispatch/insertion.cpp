@@ -51,6 +51,15 @@ class InsertionDispatcher::Search {
     std::vector<double> eta;            // arrival at each stop
     std::vector<int> onboard;           // riders aboard after each stop
     std::vector<int32_t> pickup_index;  // per drop-off: its pick-up's index in the plan, -1 if the rider is aboard
+    // Per stop, the latest arrival there that leaves every later pick-up and every aboard rider's drop-off in
+    // time, whatever is inserted before or after it (KaRRi's leeway): each hop after it takes at least the
+    // shorter of its options' hops at the day's lowest factor.
+    std::vector<double> latest_s;
+    // Per place i (0..stops), how much sooner the stops from i on could be reached, at most, than the plan reaches
+    // them, if an insertion before them made the vehicle arrive at a different option (of a two-way road) from
+    // which the next hop is shorter: the sum over stops k >= i of hop(k, its option) - the shorter hop (in
+    // seconds at a constant congestion factor). Zero when every stop's option is also the better one to leave.
+    std::vector<double> gain_s;
   };
   const Route& route(FleetState& fleet, const VehicleState& vehicle, double now_s);
 
@@ -60,20 +69,34 @@ class InsertionDispatcher::Search {
   const Times& in_ms(FleetState& fleet, const VehicleState& vehicle, size_t k, uint8_t o);
 
   void try_vehicle(FleetState& fleet, const VehicleState& vehicle, double now_s);
+  // A lower bound on the cost of any insertion with the pick-up before plan stop i at `pickup_s` or later: the
+  // rider's own time to destination, less what the stops after it could gain (Route::gain_s), for each of them
+  // and for the plan's end. With a constant congestion factor an insertion delays the first stop after it (the
+  // triangle inequality, and each stop's option is the nearer one), and each later stop by at least as much less
+  // the gains in between; with factors that change by the hour, no bound (-inf).
+  double cost_bound_s(const Route& base, size_t i, double pickup_s, double now_s) const {
+    if (!constant_factor_) return -std::numeric_limits<double>::infinity();
+    const double later_stops = static_cast<double>(base.gain_s.size() - i);  // the stops from i on, and the end
+    return pickup_s - now_s + dwell_s_ + direct_bound_s_ - later_stops * base.gain_s[i];
+  }
   // The insertion of the drop-off before plan stop m (after the pick-up before stop i and the stops between).
   void try_dropoff(FleetState& fleet, const VehicleState& vehicle, const Route& base, size_t i, size_t m,
                    double now_s);
 
-  // Seconds a drive between two located points takes at the least (crow-fly at the network's top speed, less
-  // what snapping may have moved each point, at the lowest congestion factor of the day).
-  double bound_s(const geo::LatLon& a, double snap_a_m, const geo::LatLon& b, double snap_b_m) const {
-    const double metres = 0.99 * geo::haversine_m(a, b) - snap_a_m - snap_b_m - 1.0;
-    return std::max(0.0, metres) / max_speed_mps_ * min_factor_;
-  }
+  // Where a stop is on the road (its first option; a two-way road's second option is the same point).
+  const geo::LatLon& road_point(FleetState& fleet, const Stop& stop);
+  // Seconds a drive between two road points takes at the least: crow-fly metres (less a metre each for rounding)
+  // at the network's top speed and the day's lowest congestion factor.
+  double bound_s(double crow_fly_m) const { return std::max(0.0, crow_fly_m - 2.0) / max_speed_mps_ * min_factor_; }
+  double bound_s(const geo::LatLon& a, const geo::LatLon& b) const { return bound_s(0.99 * geo::haversine_m(a, b)); }
 
   road::ChSpaceTable to_new_;    // the new rider's pick-up and drop-off options, spaces of routes arriving there
   road::ChSpaceTable from_new_;  // ... and of routes leaving them
   std::vector<Route> routes_;    // per vehicle
+  std::vector<double> crow_fly_m_;                       // per vehicle, the cheap ranking
+  std::vector<std::pair<double, uint32_t>> rough_;       // (cheap bound, vehicle) of the possible candidates
+  std::vector<std::pair<double, uint32_t>> candidates_;  // (exact bound, vehicle), nearest first
+  std::vector<std::array<std::optional<geo::LatLon>, 2>> road_points_;  // per request: pick-up, drop-off
 
   // The request being inserted.
   uint32_t request_ = 0;
@@ -82,8 +105,12 @@ class InsertionDispatcher::Search {
   const Location* dropoff_ = nullptr;
   size_t dropoff_slot_ = 0;  // the drop-off's first option's slot in the tables (pick-up options come first)
   std::array<Hop, 2> direct_{};  // from each pick-up option to the drop-off
+  double direct_bound_s_ = 0.0;  // the shorter of them at the day's lowest factor
+  geo::LatLon pickup_point_;
+  geo::LatLon dropoff_point_;
   double max_speed_mps_ = 1.0;
   double min_factor_ = 1.0;
+  bool constant_factor_ = true;  // the same congestion factor all day: cost bounds hold
   double dwell_s_ = 0.0;
 
   // The vehicle being tried.
@@ -121,6 +148,8 @@ const InsertionDispatcher::Search::Route& InsertionDispatcher::Search::route(Fle
   route.eta.assign(stops, 0.0);
   route.onboard.assign(stops, 0);
   route.pickup_index.assign(stops, -1);
+  route.latest_s.assign(stops, std::numeric_limits<double>::infinity());
+  route.gain_s.assign(stops + 1, 0.0);
   route.start_s = std::max(now_s, vehicle.anchor_s);
   // As FleetState::evaluate_plan(vehicle, vehicle.plan, now_s): the same hops in the same order.
   double time_s = route.start_s;
@@ -165,7 +194,36 @@ const InsertionDispatcher::Search::Route& InsertionDispatcher::Search::route(Fle
     time_s += dwell_s_;
   }
   route.feasible = true;
+  double later_s = std::numeric_limits<double>::infinity();
+  for (size_t k = stops; k-- > 0;) {
+    const Stop& stop = vehicle.plan[k];
+    const RequestState& request = fleet.requests()[stop.request];
+    double own_s = std::numeric_limits<double>::infinity();
+    if (stop.kind == Stop::Kind::kPickup) {
+      own_s = std::min(request.latest_pickup_s, vehicle.pickups_until_s);
+    } else if (route.pickup_index[k] < 0) {
+      own_s = request.pickup_s + request.max_ride_s;
+    }
+    route.gain_s[k] = route.gain_s[k + 1];
+    if (k + 1 < stops) {
+      double shortest_s = kUnreachable;
+      for (uint8_t o = 0; o < fleet.stop_location(stop).option_count; ++o) {
+        shortest_s = std::min(shortest_s, fleet.plan_hop(vehicle.id, k, o).seconds);
+      }
+      own_s = std::min(own_s, later_s - dwell_s_ - shortest_s * min_factor_);
+      route.gain_s[k] += (fleet.plan_hop(vehicle.id, k, route.option[k]).seconds - shortest_s) * min_factor_;
+    }
+    route.latest_s[k] = own_s;
+    later_s = own_s;
+  }
   return route;
+}
+
+const geo::LatLon& InsertionDispatcher::Search::road_point(FleetState& fleet, const Stop& stop) {
+  if (road_points_.size() <= stop.request) road_points_.resize(fleet.requests().size());
+  std::optional<geo::LatLon>& point = road_points_[stop.request][stop.kind == Stop::Kind::kPickup ? 0 : 1];
+  if (!point) point = fleet.travel().point_of(fleet.stop_location(stop).options[0]);
+  return *point;
 }
 
 const Times& InsertionDispatcher::Search::out_ms(FleetState& fleet, const VehicleState& vehicle, size_t k,
@@ -199,6 +257,7 @@ std::optional<InsertionDispatcher::Insertion> InsertionDispatcher::Search::cheap
   max_speed_mps_ = fleet.travel().max_speed_mps();
   const auto& factors = fleet.scenario().travel_time_factor;
   min_factor_ = *std::min_element(factors.begin(), factors.end());
+  constant_factor_ = min_factor_ == *std::max_element(factors.begin(), factors.end());
   dwell_s_ = fleet.scenario().limits.dwell_s;
   if (routes_.size() < fleet.vehicles().size()) routes_.resize(fleet.vehicles().size());
 
@@ -218,18 +277,41 @@ std::optional<InsertionDispatcher::Insertion> InsertionDispatcher::Search::cheap
   }
   to_new_.assign(arriving);
   from_new_.assign(leaving);
+  direct_bound_s_ = kUnreachable;
   for (uint8_t q = 0; q < pickup_->option_count; ++q) {
     Times times;
     to_new_.meet_all(pickup_spaces[q].from, times);
     direct_[q] = pick(fleet.travel(), pickup_->options[q], *dropoff_, [&](uint8_t d) { return times[dropoff_slot_ + d]; });
+    direct_bound_s_ = std::min(direct_bound_s_, direct_[q].seconds * min_factor_);
   }
+  pickup_point_ = road_point(fleet, pickup);
+  dropoff_point_ = road_point(fleet, dropoff);
 
   // Vehicles in order of a lower bound on their pick-up time (crow-fly at the network's top speed); the rider's
   // time to destination alone makes any insertion cost at least that bound plus the direct drive, so the scan stops
   // once the bound cannot beat the best insertion found.
-  std::vector<std::pair<double, uint32_t>> candidates;
+  // Ranked cheaply first (crow_fly_all_m), then exactly among those that can be among the nearest: the same
+  // vehicles in the same order as ranking the whole fleet exactly.
+  fleet.crow_fly_all_m(now_s, rider.origin.point, crow_fly_m_);
+  constexpr double kSlack = 1e-9;  // relative: far above the last-place differences of the cheap ranking
+  rough_.clear();
   for (const VehicleState& vehicle : fleet.vehicles()) {
     if (vehicle.capacity < rider.request.passengers) continue;
+    const double start_s = std::max(now_s, vehicle.anchor_s);
+    const double earliest_pickup_s = start_s + crow_fly_m_[vehicle.id] / max_speed_mps_;
+    if (earliest_pickup_s > rider.latest_pickup_s * (1 + kSlack) + kSlack) continue;
+    rough_.emplace_back(earliest_pickup_s, vehicle.id);
+  }
+  if (rough_.size() > kMaxCandidates) {
+    std::nth_element(rough_.begin(), rough_.begin() + kMaxCandidates - 1, rough_.end());
+    const double cut_s = rough_[kMaxCandidates - 1].first * (1 + kSlack) + kSlack;
+    rough_.erase(std::remove_if(rough_.begin(), rough_.end(), [&](const auto& entry) { return entry.first > cut_s; }),
+                 rough_.end());
+  }
+  std::vector<std::pair<double, uint32_t>>& candidates = candidates_;
+  candidates.clear();
+  for (const auto& [rough_s, vehicle_id] : rough_) {
+    const VehicleState& vehicle = fleet.vehicles()[vehicle_id];
     const double start_s = std::max(now_s, vehicle.anchor_s);
     const double earliest_pickup_s = start_s + fleet.crow_fly_m(vehicle, now_s, rider.origin.point) / max_speed_mps_;
     if (earliest_pickup_s > rider.latest_pickup_s) continue;
@@ -265,7 +347,6 @@ void InsertionDispatcher::Search::try_vehicle(FleetState& fleet, const VehicleSt
   in_known_.assign(stops, {false, false});
   shifted_eta_.resize(stops);
   final_eta_.resize(stops);
-  const double snap_m = pickup_->snap_distance_m;
   // The rider's pick-up must also fall within the vehicle's pick-up hours (a permit's shift).
   const double latest_pickup_s = std::min(rider.latest_pickup_s, vehicle.pickups_until_s);
 
@@ -275,20 +356,27 @@ void InsertionDispatcher::Search::try_vehicle(FleetState& fleet, const VehicleSt
     if (leave_s > latest_pickup_s) break;  // and later places leave later still
     const int onboard = (i == 0 ? vehicle.onboard : base.onboard[i - 1]) + passengers;
     if (onboard > vehicle.capacity) continue;
+    // Bounds first: the pick-up in time, and then the next stop in time (after the new rider's stops or one).
+    const double pickup_bound_s =
+        leave_s + (i == 0 ? bound_s(fleet.crow_fly_m(vehicle, now_s, pickup_point_))
+                          : bound_s(road_point(fleet, vehicle.plan[i - 1]), pickup_point_));
+    if (pickup_bound_s > latest_pickup_s) continue;
+    if (cost_bound_s(base, i, pickup_bound_s, now_s) >= best_cost_s_) continue;
+    if (i < stops) {
+      const geo::LatLon& next = road_point(fleet, vehicle.plan[i]);
+      const double rider_first_s = pickup_bound_s + dwell_s_ + bound_s(pickup_point_, next);
+      const double rider_done_s =
+          pickup_bound_s + dwell_s_ + direct_bound_s_ + dwell_s_ + bound_s(dropoff_point_, next);
+      if (rider_first_s > base.latest_s[i] && rider_done_s > base.latest_s[i]) continue;
+    }
     Hop to_pickup;
     if (i == 0) {
-      const double reach_s =
-          std::max(0.0, fleet.crow_fly_m(vehicle, now_s, pickup_->point) - snap_m - 1.0) / max_speed_mps_;
-      if (leave_s + reach_s * min_factor_ > latest_pickup_s) continue;
       const RoadPosition position = fleet.position_now(vehicle, now_s);
       Times times;
       to_new_.meet_all(fleet.position_space(vehicle, position), times);
       to_pickup = pick(fleet.travel(), position, *pickup_, [&](uint8_t q) { return times[q]; });
     } else {
       const Location& from = fleet.stop_location(vehicle.plan[i - 1]);
-      if (leave_s + bound_s(from.point, from.snap_distance_m, pickup_->point, snap_m) > latest_pickup_s) {
-        continue;
-      }
       const uint8_t o = base.option[i - 1];
       const Times& times = out_ms(fleet, vehicle, i - 1, o);
       to_pickup = pick(fleet.travel(), from.options[o], *pickup_, [&](uint8_t q) { return times[q]; });
@@ -296,6 +384,7 @@ void InsertionDispatcher::Search::try_vehicle(FleetState& fleet, const VehicleSt
     if (to_pickup.seconds >= kUnreachable) continue;
     pickup_s_ = leave_s + to_pickup.seconds * fleet.travel_factor(leave_s);
     if (pickup_s_ > rider.latest_pickup_s || pickup_s_ > vehicle.pickups_until_s) continue;
+    if (cost_bound_s(base, i, pickup_s_, now_s) >= best_cost_s_) continue;
     after_s_ = pickup_s_ + dwell_s_;
     at_pickup_ = true;
     at_option_ = to_pickup.option;
@@ -308,6 +397,7 @@ void InsertionDispatcher::Search::try_vehicle(FleetState& fleet, const VehicleSt
       const Stop& stop = vehicle.plan[m];
       Hop hop;
       if (at_pickup_) {
+        if (after_s_ + bound_s(pickup_point_, road_point(fleet, stop)) > base.latest_s[m]) break;
         const Location& to = fleet.stop_location(stop);
         const uint8_t q = at_option_;
         hop = pick(fleet.travel(), pickup_->options[q], to,
@@ -317,6 +407,7 @@ void InsertionDispatcher::Search::try_vehicle(FleetState& fleet, const VehicleSt
       }
       if (hop.seconds >= kUnreachable) break;
       const double arrive_s = after_s_ + hop.seconds * fleet.travel_factor(after_s_);
+      if (arrive_s > base.latest_s[m]) break;
       const RequestState& request = fleet.requests()[stop.request];
       if (stop.kind == Stop::Kind::kPickup) {
         if (arrive_s > request.latest_pickup_s || arrive_s > vehicle.pickups_until_s) break;
@@ -345,12 +436,10 @@ void InsertionDispatcher::Search::try_dropoff(FleetState& fleet, const VehicleSt
   if (at_pickup_) {
     to_dropoff = direct_[at_option_];
   } else {
-    const Location& from = fleet.stop_location(vehicle.plan[m - 1]);
-    if (after_s_ + bound_s(from.point, from.snap_distance_m, dropoff_->point, dropoff_->snap_distance_m) -
-            pickup_s_ >
-        rider.max_ride_s) {
+    if (after_s_ + bound_s(road_point(fleet, vehicle.plan[m - 1]), dropoff_point_) - pickup_s_ > rider.max_ride_s) {
       return;
     }
+    const Location& from = fleet.stop_location(vehicle.plan[m - 1]);
     const Times& times = out_ms(fleet, vehicle, m - 1, at_option_);
     to_dropoff = pick(fleet.travel(), from.options[at_option_], *dropoff_,
                       [&](uint8_t d) { return times[dropoff_slot_ + d]; });
@@ -358,6 +447,10 @@ void InsertionDispatcher::Search::try_dropoff(FleetState& fleet, const VehicleSt
   if (to_dropoff.seconds >= kUnreachable) return;
   const double dropoff_s = after_s_ + to_dropoff.seconds * fleet.travel_factor(after_s_);
   if (dropoff_s - pickup_s_ > rider.max_ride_s) return;
+  if (m < vehicle.plan.size() &&
+      dropoff_s + dwell_s_ + bound_s(dropoff_point_, road_point(fleet, vehicle.plan[m])) > base.latest_s[m]) {
+    return;
+  }
   // The rest of the plan, as committed, from the drop-off on.
   const size_t stops = vehicle.plan.size();
   int onboard = onboard_ - rider.request.passengers;
@@ -375,6 +468,7 @@ void InsertionDispatcher::Search::try_dropoff(FleetState& fleet, const VehicleSt
     }
     if (hop.seconds >= kUnreachable) return;
     const double arrive_s = leave_s + hop.seconds * fleet.travel_factor(leave_s);
+    if (arrive_s > base.latest_s[k]) return;
     const RequestState& request = fleet.requests()[stop.request];
     if (stop.kind == Stop::Kind::kPickup) {
       if (arrive_s > request.latest_pickup_s || arrive_s > vehicle.pickups_until_s) return;

@@ -133,6 +133,7 @@ Counts run_and_compare(World& world, const Scenario& scenario, const std::vector
 struct Case {
   uint32_t seed;
   bool congestion;  // hourly factors that change within the run, and pick-ups that end with a driver's shift
+  uint32_t vehicles = 12;  // more than 30 puts the nearest-30 ranking under test too
 };
 
 class InsertionAgainstReference : public ::testing::TestWithParam<Case> {};
@@ -146,14 +147,14 @@ TEST_P(InsertionAgainstReference, SameVehiclePlanAndCostForEveryRider) {
   Scenario scenario;
   scenario.start_s = 7 * 3600.0 - 1800.0;  // across the 07:00 change of factor
   scenario.end_s = 7 * 3600.0 + 1800.0;
-  scenario.fleet.size = 12;
+  scenario.fleet.size = GetParam().vehicles;
   scenario.fleet.capacity = 4;
   scenario.seed = GetParam().seed;
   if (GetParam().congestion) {
     for (size_t hour = 0; hour < 24; ++hour) scenario.travel_time_factor[hour] = 1.0 + 0.15 * static_cast<double>(hour % 5);
   }
   SyntheticDemandOptions demand;
-  demand.total_trips = 12000;  // per day: about 250 in this hour, a rider every 15 s
+  demand.total_trips = 1000 * GetParam().vehicles;  // per day; 12 vehicles: about 250 in this hour
   demand.seed = GetParam().seed + 100;
   demand.min_trip_distance_m = 500;
   const Result<std::vector<TripRequest>> day = generate_road_demand(world.graph, demand);
@@ -171,7 +172,8 @@ TEST_P(InsertionAgainstReference, SameVehiclePlanAndCostForEveryRider) {
 }
 
 INSTANTIATE_TEST_SUITE_P(RandomCities, InsertionAgainstReference,
-                         ::testing::Values(Case{1, false}, Case{2, false}, Case{3, true}, Case{4, true}));
+                         ::testing::Values(Case{1, false}, Case{2, false}, Case{3, true}, Case{4, true},
+                                           Case{5, false, 45}));
 
 }  // namespace
 }  // namespace bitgoeul::taxi
