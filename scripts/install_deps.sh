@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build g++ clang-14 libclang-rt-14-dev
   libosmium2-dev libprotozero-dev libexpat1-dev libbz2-dev zlib1g-dev osmium-tool
   libgeos-dev liblemon-dev coinor-libcbc-dev libssl-dev
-  libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libtomlplusplus-dev
+  libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libtomlplusplus-dev libboost-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
   # NPU center: its store, and a local Slurm for the integration tests (scripts/slurm_local.sh)
