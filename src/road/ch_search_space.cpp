@@ -7,7 +7,8 @@ namespace bitgoeul::road {
 ChSearchSpaceBuilder::ChSearchSpaceBuilder(const ContractionHierarchy& ch)
     : ch_(ch), stamp_(ch.node_count(), 0), time_ms_(ch.node_count(), kInfiniteTime), heap_(ch.node_count()) {}
 
-void ChSearchSpaceBuilder::build(std::span<const Seed> seeds, bool forward, ChSearchSpace& out) {
+void ChSearchSpaceBuilder::build(std::span<const Seed> seeds, bool forward, ChSearchSpace& out,
+                                 TravelTimeMs limit_ms) {
   if (++round_ == 0) {  // the stamps wrapped around: forget them all once
     std::fill(stamp_.begin(), stamp_.end(), 0);
     round_ = 1;
@@ -31,6 +32,8 @@ void ChSearchSpaceBuilder::build(std::span<const Seed> seeds, bool forward, ChSe
   const ChArcs& stall_arcs = forward ? ch_.downward : ch_.upward;
   while (!heap_.empty()) {
     const auto [rank, time_ms] = heap_.pop();
+    // Nodes come off the heap by time: the rest lie beyond the limit, and so does any meeting through them.
+    if (time_ms > limit_ms) break;
     bool stalled = false;
     for (uint32_t arc = stall_arcs.first_out[rank]; arc < stall_arcs.first_out[rank + 1] && !stalled; ++arc) {
       const uint32_t above = stall_arcs.head[arc];

@@ -27,7 +27,9 @@ class ChSearchSpaceBuilder {
   explicit ChSearchSpaceBuilder(const ContractionHierarchy& ch);
   // The upward search space from `seeds` (RoadGraph nodes with offsets): towards more important nodes along
   // the hierarchy's arcs leaving them (`forward`, for times from the seeds) or entering them (for times to them).
-  void build(std::span<const Seed> seeds, bool forward, ChSearchSpace& out);
+  // With `limit_ms`, only the nodes settled within that time: meeting it gives the exact time wherever that is
+  // at most limit_ms, and a time above limit_ms (or kInfiniteTime) elsewhere.
+  void build(std::span<const Seed> seeds, bool forward, ChSearchSpace& out, TravelTimeMs limit_ms = kInfiniteTime);
 
  private:
   const ContractionHierarchy& ch_;

@@ -36,6 +36,46 @@ TEST(ChSearchSpace, MeetingSpacesEqualsTheQueryOnRandomSeededPairs) {
   }
 }
 
+// A space built up to a limit meets as the whole space does wherever the time is within the limit, and gives
+// more than the limit elsewhere.
+TEST(ChSearchSpace, ALimitedSpaceIsExactWithinItsLimit) {
+  SyntheticGridOptions options;
+  options.rows = 30;
+  options.cols = 30;
+  options.seed = 4;
+  const RoadGraph graph = make_synthetic_grid(options);
+  const ContractionHierarchy ch = ContractionHierarchy::build(graph, {.show_progress = false});
+  ChSearchSpaceBuilder builder(ch);
+  ChSearchSpace whole;
+  ChSearchSpace limited;
+  ChSearchSpace backward;
+  std::mt19937_64 random(13);
+  std::uniform_int_distribution<NodeId> node(0, graph.node_count() - 1);
+  std::uniform_int_distribution<TravelTimeMs> offset(0, 30000);
+  std::uniform_int_distribution<TravelTimeMs> limit(0, 400000);
+  int within = 0;
+  int beyond = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const Seed source{node(random), offset(random)};
+    const Seed target{node(random), offset(random)};
+    const TravelTimeMs limit_ms = limit(random);
+    builder.build(std::span<const Seed>(&source, 1), /*forward=*/true, whole);
+    builder.build(std::span<const Seed>(&source, 1), /*forward=*/true, limited, limit_ms);
+    builder.build(std::span<const Seed>(&target, 1), /*forward=*/false, backward);
+    ASSERT_LE(limited.rank.size(), whole.rank.size());
+    const TravelTimeMs exact = meet(whole, backward);
+    if (exact <= limit_ms) {
+      ++within;
+      ASSERT_EQ(meet(limited, backward), exact) << "pair " << i;
+    } else {
+      ++beyond;
+      ASSERT_GT(meet(limited, backward), limit_ms) << "pair " << i;
+    }
+  }
+  EXPECT_GT(within, 100);
+  EXPECT_GT(beyond, 100);
+}
+
 TEST(ChSearchSpace, DisjointSpacesNeverMeet) {
   EXPECT_EQ(meet({{1, 3}, {10, 20}}, {{2, 4}, {5, 5}}), kInfiniteTime);
   EXPECT_EQ(meet({{1, 3}, {10, 20}}, {{3}, {7}}), 27u);

@@ -155,12 +155,14 @@ void FleetState::release_spaces(uint32_t request, Stop::Kind kind) {
   slot.reset();
 }
 
-const road::ChSearchSpace& FleetState::position_space(const VehicleState& vehicle, const RoadPosition& position) {
+const road::ChSearchSpace& FleetState::position_space(const VehicleState& vehicle, const RoadPosition& position,
+                                                      road::TravelTimeMs limit_ms) {
   PositionSpace& cached = position_spaces_[vehicle.id];
-  if (!cached.valid || !(cached.position == position)) {
+  if (!cached.valid || !(cached.position == position) || cached.limit_ms < limit_ms) {
     const road::Seed source = travel_.source_seed(position);
-    space_builder_.build(std::span<const road::Seed>(&source, 1), /*forward=*/true, cached.space);
+    space_builder_.build(std::span<const road::Seed>(&source, 1), /*forward=*/true, cached.space, limit_ms);
     cached.position = position;
+    cached.limit_ms = limit_ms;
     cached.valid = true;
   }
   return cached.space;
@@ -392,6 +394,14 @@ void FleetState::arrive(uint32_t vehicle_id, double now_s) {
   // The whole leg has been driven.
   stop_driving(vehicle, now_s);
   vehicle.anchor = vehicle.leg.end;
+  // The next stop's option, as plans were evaluated: the hop from the option arrived at (no search from here).
+  std::optional<uint8_t> front_option;
+  if (vehicle.plan.size() >= 2) {
+    const Location& here = stop_location(vehicle.plan.front());
+    for (uint8_t o = 0; o < here.option_count; ++o) {
+      if (here.options[o] == vehicle.anchor) front_option = plan_hop(vehicle_id, 0, o).option;
+    }
+  }
   if (!vehicle.plan.empty()) {
     const Stop stop = vehicle.plan.front();
     vehicle.plan.erase(vehicle.plan.begin());
@@ -414,7 +424,7 @@ void FleetState::arrive(uint32_t vehicle_id, double now_s) {
     vehicle.reposition_to.reset();
   }
   if (vehicle.plan.empty()) record(vehicle.anchor_s, vehicle, "idle", UINT32_MAX);
-  start_leg(vehicle, now_s);
+  start_leg(vehicle, now_s, front_option);
 }
 
 std::vector<uint32_t> FleetState::take_changed_vehicles() {

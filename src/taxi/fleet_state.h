@@ -164,8 +164,10 @@ class FleetState {
   // REQUIRES: the stop's request is waiting or travelling.
   const StopSpaces& stop_spaces(const Stop& stop);
   const Location& stop_location(const Stop& stop) const;
-  // The space of routes leaving `position`, remembered per vehicle while it stays there.
-  const road::ChSearchSpace& position_space(const VehicleState& vehicle, const RoadPosition& position);
+  // The space of routes leaving `position`, remembered per vehicle while it stays there; with `limit_ms`, only
+  // its part within that time (see ChSearchSpaceBuilder::build).
+  const road::ChSearchSpace& position_space(const VehicleState& vehicle, const RoadPosition& position,
+                                            road::TravelTimeMs limit_ms = road::kInfiniteTime);
   // A drive to a stop: seconds to its best option (kUnreachable if none), and which option that is.
   struct Hop {
     double seconds = kUnreachable;
@@ -193,6 +195,7 @@ class FleetState {
   struct PositionSpace {
     RoadPosition position;
     road::ChSearchSpace space;
+    road::TravelTimeMs limit_ms = road::kInfiniteTime;
     bool valid = false;
   };
   // Legs already measured since the fleet last changed, keyed by where they start (a stop option's space, or a

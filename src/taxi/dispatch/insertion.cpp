@@ -362,18 +362,27 @@ void InsertionDispatcher::Search::try_vehicle(FleetState& fleet, const VehicleSt
                           : bound_s(road_point(fleet, vehicle.plan[i - 1]), pickup_point_));
     if (pickup_bound_s > latest_pickup_s) continue;
     if (cost_bound_s(base, i, pickup_bound_s, now_s) >= best_cost_s_) continue;
+    // The latest pick-up that can still lead anywhere: in the rider's window, leaving the next stop in time, and
+    // (constant factors) cheaper than the best insertion so far.
+    double pickup_by_s = latest_pickup_s;
     if (i < stops) {
       const geo::LatLon& next = road_point(fleet, vehicle.plan[i]);
-      const double rider_first_s = pickup_bound_s + dwell_s_ + bound_s(pickup_point_, next);
-      const double rider_done_s =
-          pickup_bound_s + dwell_s_ + direct_bound_s_ + dwell_s_ + bound_s(dropoff_point_, next);
-      if (rider_first_s > base.latest_s[i] && rider_done_s > base.latest_s[i]) continue;
+      const double to_next_s = std::min(bound_s(pickup_point_, next),
+                                        direct_bound_s_ + dwell_s_ + bound_s(dropoff_point_, next));
+      if (pickup_bound_s + dwell_s_ + to_next_s > base.latest_s[i]) continue;
+      pickup_by_s = std::min(pickup_by_s, base.latest_s[i] - dwell_s_ - to_next_s);
     }
+    pickup_by_s = std::min(pickup_by_s, best_cost_s_ - cost_bound_s(base, i, now_s, now_s) + now_s);
     Hop to_pickup;
     if (i == 0) {
+      // The vehicle's own search needs to reach no farther than that.
+      const double reach_ms = (pickup_by_s - leave_s) / fleet.travel_factor(leave_s) * 1000.0 + 2.0;
+      const road::TravelTimeMs limit_ms =
+          reach_ms >= static_cast<double>(road::kInfiniteTime) ? road::kInfiniteTime
+                                                                : static_cast<road::TravelTimeMs>(std::max(0.0, reach_ms));
       const RoadPosition position = fleet.position_now(vehicle, now_s);
       Times times;
-      to_new_.meet_all(fleet.position_space(vehicle, position), times);
+      to_new_.meet_all(fleet.position_space(vehicle, position, limit_ms), times);
       to_pickup = pick(fleet.travel(), position, *pickup_, [&](uint8_t q) { return times[q]; });
     } else {
       const Location& from = fleet.stop_location(vehicle.plan[i - 1]);
