@@ -26,6 +26,7 @@
 #include "taxi/rules/permitted_roads.h"
 #include "taxi/run_outputs.h"
 #include "taxi/scenario_file.h"
+#include "taxi/scenario_world.h"
 #include "taxi/simulation.h"
 #include "taxi/demand_csv.h"
 #include "taxi/synthetic_demand.h"
@@ -199,16 +200,6 @@ Status write_json(const nlohmann::json& json, const std::string& path) {
   return Status::ok();
 }
 
-// A map is either a graph file written by `bitgoeul road import` or an OpenStreetMap extract imported on the fly.
-Result<road::RoadGraph> load_map(const std::string& path) {
-  if (path.size() >= 6 && path.compare(path.size() - 6, 6, ".graph") == 0) {
-    BITGOEUL_ASSIGN_OR_RETURN(road::LoadedGraph loaded, road::load_graph(path));
-    return std::move(loaded.graph);
-  }
-  BITGOEUL_ASSIGN_OR_RETURN(road::ImportResult imported, road::import_osm(path, {}));
-  return std::move(imported.graph);
-}
-
 Status run_simulate(const SimulateOptions& options) {
   BITGOEUL_ASSIGN_OR_RETURN(taxi::ScenarioFile file, taxi::read_scenario_file(options.scenario, options.data_dir));
   if (!options.map.empty()) file.map = options.map;
@@ -233,28 +224,24 @@ Status run_simulate(const SimulateOptions& options) {
     file.demand.synthetic.seed = file.scenario.seed;
   }
   fmt::print("scenario {}: map {}\n", file.scenario.name, file.map);
-  BITGOEUL_ASSIGN_OR_RETURN(road::RoadGraph graph, load_map(file.map));
-  timer.lap("load_map_s");
   // Under a permit the fleet drives the permitted roads only, at the permit's speed caps; demand still comes from
   // the whole map, so that requests outside the area are refused by rule.
-  std::optional<taxi::rules::Permit> permit;
-  std::optional<taxi::rules::PermitRules> permit_rules;
-  std::optional<taxi::rules::PermittedRoads> permitted;
-  if (!file.permit.empty()) {
-    BITGOEUL_ASSIGN_OR_RETURN(permit, taxi::rules::read_permit_file(file.permit));
-    BITGOEUL_ASSIGN_OR_RETURN(const taxi::rules::Date day, taxi::rules::parse_date(file.service_day, "permit.day"));
-    BITGOEUL_ASSIGN_OR_RETURN(permit_rules, taxi::rules::PermitRules::create(
-                                                *permit, day, file.scenario.end_s + file.scenario.drain_s));
-    BITGOEUL_ASSIGN_OR_RETURN(permitted, taxi::rules::restrict_to_permit(graph, *permit));
+  const auto lap = [&timer](std::string_view phase) {
+    timer.lap(phase == "load_map" ? "load_map_s" : "build_hierarchy_s");
+  };
+  BITGOEUL_ASSIGN_OR_RETURN(const std::unique_ptr<taxi::ScenarioWorld> world, taxi::load_scenario_world(file, lap));
+  const road::RoadGraph& graph = world->graph;
+  const std::optional<taxi::rules::Permit>& permit = world->permit;
+  const std::optional<taxi::rules::PermitRules>& permit_rules = world->permit_rules;
+  const std::optional<taxi::rules::PermittedRoads>& permitted = world->permitted;
+  if (permit) {
     fmt::print("permit {} ({}): {} {}; {} of {} road edges permitted ({:.1f} km), {} speed-capped\n", permit->name,
                permit->number, file.service_day,
-               taxi::rules::day_type_name(taxi::rules::day_type(day, permit->extra_holidays).value()),
+               taxi::rules::day_type_name(
+                   taxi::rules::day_type(permit_rules->day(), permit->extra_holidays).value()),
                permitted->graph.edge_count(), permitted->edges_in, permitted->km_kept, permitted->edges_speed_capped);
   }
-  const road::RoadGraph& fleet_graph = permitted ? permitted->graph : graph;
-  const road::ContractionHierarchy ch = road::ContractionHierarchy::build(fleet_graph);
-  timer.lap("build_hierarchy_s");
-  taxi::RoadTravel travel(fleet_graph, ch);
+  taxi::RoadTravel travel(world->fleet_graph(), world->ch);
   taxi::DemandReadReport demand_report;
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<taxi::TripRequest> demand, taxi::load_scenario_demand(file, graph, &demand_report));
   if (demand_report.rows_skipped > 0) {
