@@ -37,5 +37,7 @@ void add_npu_commands(CLI::App& app, CommandRegistry& registry);
 // The NPU center live on Slurm (init, token, submit, queue, cancel, usage, tenants, sync) under `npu`.
 void add_npu_center_commands(CLI::App& npu, CommandRegistry& registry);
 void add_audit_commands(CLI::App& app, CommandRegistry& registry);
+// Capacity planning sweeps: `plan taxi`, `plan npu`.
+void add_plan_commands(CLI::App& app, CommandRegistry& registry);
 
 }  // namespace bitgoeul::cli

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   CLI::App app{
       "Bitgoeul (빛고을): the engine of Gwangju's robotaxi demonstration and NPU computing center.\n"
       "Road network import and routing (road); robotaxi demand and fleet (taxi); NPU center scheduling and\n"
-      "simulation (npu); tamper-evident audit logs of operational decisions (audit)."};
+      "simulation (npu); tamper-evident audit logs of operational decisions (audit); capacity planning (plan)."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "bitgoeul 0.1.0");
   bitgoeul::cli::CommandRegistry registry;
@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   bitgoeul::cli::add_taxi_commands(app, registry);
   bitgoeul::cli::add_npu_commands(app, registry);
   bitgoeul::cli::add_audit_commands(app, registry);
+  bitgoeul::cli::add_plan_commands(app, registry);
 
   try {
     app.parse(argc, argv);
