@@ -367,8 +367,9 @@ Result<SyncReport> Center::sync() {
         continue;
       }
     }
+    // The same id under another name is another job: the controller lost its state and reused the id.
     const auto found = by_id.find(raw(*job->slurm_id));
-    if (found == by_id.end()) {
+    if (found == by_id.end() || found->second->name != fmt::format("bg-{}", raw(job->id))) {
       ended.push_back(*job->slurm_id);  // the controller forgot it: accounting has the rest
       continue;
     }
@@ -387,9 +388,15 @@ Result<SyncReport> Center::sync() {
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<AccountingRecord> records, backend_->accounting(ended));
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<TenantRow> tenants, store_->tenants());
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<DeviceTypeRow> types, store_->device_types());
+  // Records are matched by id and by the center's job name, so a reused Slurm id never charges the wrong job.
+  std::map<std::string, const JobRow*> open_by_name;
+  for (const JobRow* job : open) {
+    if (job->slurm_id) open_by_name[fmt::format("bg-{}", raw(job->id))] = job;
+  }
   for (const AccountingRecord& record : records) {
-    BITGOEUL_ASSIGN_OR_RETURN(std::optional<JobRow> job, store_->job_by_slurm_id(record.id));
-    if (!job || job->charged) continue;
+    const auto match = open_by_name.find(record.name);
+    if (match == open_by_name.end() || match->second->slurm_id != record.id) continue;
+    const JobRow* job = match->second;
     double weight = 1.0;
     for (const DeviceTypeRow& type : types) {
       if (type.name == job->device_type) weight = type.billing_weight;

@@ -63,7 +63,7 @@ CREATE TABLE jobs (
   reserved_device_hours REAL NOT NULL,
   script TEXT NOT NULL,
   submitted_s INTEGER NOT NULL,
-  slurm_id INTEGER UNIQUE,
+  slurm_id INTEGER,  -- not unique: a controller that loses its state reuses ids
   state TEXT NOT NULL,
   reason TEXT NOT NULL DEFAULT '',
   node_list TEXT NOT NULL DEFAULT '',
@@ -71,6 +71,7 @@ CREATE TABLE jobs (
   end_s INTEGER
 );
 CREATE INDEX jobs_active ON jobs(state);
+CREATE INDEX jobs_slurm_id ON jobs(slurm_id);
 CREATE TABLE usage (
   job_id INTEGER PRIMARY KEY REFERENCES jobs(id),
   tenant_id INTEGER NOT NULL REFERENCES tenants(id),
@@ -403,7 +404,7 @@ Result<std::optional<JobRow>> CenterStore::job_by_slurm_id(SlurmJobId id) {
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> rows,
                             select_jobs("WHERE j.slurm_id = ?1", static_cast<int64_t>(raw(id))));
   if (rows.empty()) return std::optional<JobRow>();
-  return std::optional<JobRow>(std::move(rows[0]));
+  return std::optional<JobRow>(std::move(rows.back()));  // the latest, when a restarted controller reused the id
 }
 
 Result<bool> CenterStore::charge(const JobRow& job, const UsageRow& usage,

@@ -143,6 +143,7 @@ class CenterStore {
                     const std::string& node_list, std::optional<int64_t> start_s, std::optional<int64_t> end_s);
   Result<std::vector<JobRow>> jobs(bool active_only);
   Result<std::optional<JobRow>> job(CenterJobId id);
+  // The latest job with this Slurm id (a controller that lost its state reuses ids).
   Result<std::optional<JobRow>> job_by_slurm_id(SlurmJobId id);
 
   // Charges an ended job once: records `usage`, burns its billed device-hours from the vouchers of

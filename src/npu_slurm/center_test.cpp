@@ -359,5 +359,42 @@ TEST_F(CenterTest, InterruptedSubmissionsAreRecoveredOrGivenUp) {
   EXPECT_EQ(report->charged, 1u);  // the recovered one ran its 60 s
 }
 
+TEST_F(CenterTest, SlurmIdsReusedAfterTheControllerLostItsStateAreNotConfused) {
+  JobRow a = *center_->submit(univ_, request("npu:rngd:1", "10", 60));
+  clock_.advance(100);
+  ASSERT_EQ(center_->sync()->charged, 1u);
+  JobRow b = *center_->submit(univ_, request("npu:rngd:1", "10", 600));
+  clock_.advance(10);
+  ASSERT_TRUE(center_->sync().is_ok());
+  // The controller restarts with an empty state: job ids start again at 1, and b is gone from it.
+  backend_.emplace(std::vector<FakeNode>{{"rngd1", "npu", "rngd", 8}, {"rngd2", "npu", "rngd", 8},
+                                         {"atom1", "npu", "atom", 8}},
+                   clock_);
+  JobRow c = *center_->submit(univ_, request("npu:rngd:1", "10", 30));
+  JobRow d = *center_->submit(startup_, request("npu:atom:1", "10", 300));
+  EXPECT_EQ(c.slurm_id, a.slurm_id);
+  EXPECT_EQ(d.slurm_id, b.slurm_id);
+  clock_.advance(60);  // c ends after 30 s; d runs
+  ASSERT_TRUE(center_->sync().is_ok());
+  EXPECT_EQ((*store_->job(c.id))->state, "COMPLETED");
+  EXPECT_TRUE((*store_->job(c.id))->charged);
+  EXPECT_EQ((*store_->job(d.id))->state, "RUNNING");
+  // b's id now names d: b takes nothing of d's state, and d's end is charged to d alone.
+  EXPECT_EQ((*store_->job(b.id))->state, "RUNNING");  // last known; its record was lost with the controller
+  clock_.advance(300);
+  ASSERT_TRUE(center_->sync().is_ok());
+  EXPECT_TRUE((*store_->job(d.id))->charged);
+  EXPECT_FALSE((*store_->job(b.id))->charged);
+  std::vector<UsageRow> usage = *center_->usage(operator_);
+  ASSERT_EQ(usage.size(), 3u);
+  EXPECT_EQ(usage[2].job, d.id);
+  EXPECT_EQ(usage[2].elapsed_s, 300);
+  // A Slurm id names the latest job that had it.
+  JobRow e = *center_->submit(univ_, request("npu:rngd:1", "10", 300));
+  Result<JobRow> cancelled = center_->cancel(univ_, *e.slurm_id);
+  ASSERT_TRUE(cancelled.is_ok()) << cancelled.status().to_string();
+  EXPECT_EQ(cancelled->id, e.id);
+}
+
 }  // namespace
 }  // namespace bitgoeul::npu_slurm
