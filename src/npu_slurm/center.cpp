@@ -280,7 +280,7 @@ Result<JobRow> Center::submit(const Principal& caller, const SubmitRequest& requ
                          npu::tenant_kind_name(tenant->kind));
   }
   const TenantId tenant_id = tenant->id;
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, store_->jobs(false));
+  BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, store_->open_jobs());
   BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::build(types, all, jobs));
   const npu::TenantIndex project = ledger->index(tenant_id);
   const size_t k = *ledger->type_index(device_type.name);
@@ -335,7 +335,7 @@ Result<JobRow> Center::submit(const Principal& caller, const SubmitRequest& requ
 
 Result<SyncReport> Center::sync() {
   SyncReport report;
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, store_->jobs(false));
+  BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, store_->open_jobs());
   std::vector<JobRow*> open;
   for (JobRow& job : jobs) {
     if (job.state != kStateRejected && !job.charged) open.push_back(&job);
@@ -476,7 +476,7 @@ Result<std::vector<TenantView>> Center::tenants(const Principal& caller) {
   BITGOEUL_RETURN_IF_ERROR(sync().status());
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<TenantRow> all, store_->tenants());
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<DeviceTypeRow> types, store_->device_types());
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, store_->jobs(false));
+  BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, store_->open_jobs());
   BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::build(types, all, jobs));
   std::vector<TenantView> views;
   for (const TenantRow& row : all) {

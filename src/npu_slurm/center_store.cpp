@@ -393,6 +393,10 @@ Result<std::vector<JobRow>> CenterStore::jobs(bool active_only) {
   return select_jobs(active_only ? std::string("WHERE j.state IN ") + kActiveStatesSql : std::string(), std::nullopt);
 }
 
+Result<std::vector<JobRow>> CenterStore::open_jobs() {
+  return select_jobs("WHERE j.state != 'REJECTED' AND u.job_id IS NULL", std::nullopt);
+}
+
 Result<std::optional<JobRow>> CenterStore::job(CenterJobId id) {
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> rows, select_jobs("WHERE j.id = ?1", raw(id)));
   if (rows.empty()) return std::optional<JobRow>();

@@ -142,6 +142,8 @@ class CenterStore {
   Status update_job(CenterJobId id, const std::string& state, const std::string& reason,
                     const std::string& node_list, std::optional<int64_t> start_s, std::optional<int64_t> end_s);
   Result<std::vector<JobRow>> jobs(bool active_only);
+  // Jobs that may still hold devices or voucher-hours: neither rejected nor charged.
+  Result<std::vector<JobRow>> open_jobs();
   Result<std::optional<JobRow>> job(CenterJobId id);
   // The latest job with this Slurm id (a controller that lost its state reuses ids).
   Result<std::optional<JobRow>> job_by_slurm_id(SlurmJobId id);

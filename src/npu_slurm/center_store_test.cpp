@@ -145,7 +145,10 @@ TEST(CenterStore, ReimportKeepsIdsAndBurntHoursAndRefusesHostileNames) {
   usage.devices = 2;
   usage.billed_device_hours = 1.5;
   usage.final_state = "COMPLETED";
+  EXPECT_EQ(store->open_jobs()->size(), 1u);
   ASSERT_TRUE(*store->charge(row, usage, {(*store->tenants())[0].id}));
+  EXPECT_TRUE(store->open_jobs()->empty());  // charged: holds nothing any more
+  EXPECT_EQ(store->jobs(false)->size(), 1u);
   EXPECT_FALSE(*store->charge(row, usage, {(*store->tenants())[0].id}));  // idempotent
   ASSERT_TRUE(import(*store, kCluster, kTenants).is_ok());
   std::vector<TenantRow> tenants = *store->tenants();
