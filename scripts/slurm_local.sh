@@ -33,25 +33,34 @@ pid_alive() {
   [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
 }
 
-# stop_pid FILE NAME: TERM the process in FILE, wait up to 10 s, then KILL it.
-stop_pid() {
-  local file="$1" name="$2" pid
-  if ! pid_alive "$file"; then
-    rm -f "$file"
-    return 0
-  fi
-  pid="$(cat "$file")"
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do
-    kill -0 "$pid" 2>/dev/null || break
+# stop_pids FILE...: TERM every live process named in the pid files at once, wait up to 10 s for all of them,
+# KILL those still alive, remove the files.
+stop_pids() {
+  local file pid pids=() names=()
+  for file in "$@"; do
+    if pid_alive "$file"; then
+      pid="$(cat "$file")"
+      kill "$pid" 2>/dev/null || true
+      pids+=("$pid")
+      names+=("$(basename "$file" .pid)")
+    fi
+  done
+  local deadline=$((SECONDS + 10)) alive
+  while [ $SECONDS -lt $deadline ]; do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
     sleep 0.1
   done
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "slurm_local: $name (pid $pid) ignored TERM; killing it" >&2
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$file"
-  echo "stopped $name (pid $pid)"
+  local i
+  for i in "${!pids[@]}"; do
+    if kill -0 "${pids[$i]}" 2>/dev/null; then
+      echo "slurm_local: ${names[$i]} (pid ${pids[$i]}) ignored TERM; killing it" >&2
+      kill -9 "${pids[$i]}" 2>/dev/null || true
+    fi
+    echo "stopped ${names[$i]} (pid ${pids[$i]})"
+  done
+  rm -f "$@"
 }
 
 # wait_for_file FILE SECONDS NAME: FILE appears and names a live process within SECONDS.
@@ -191,11 +200,11 @@ stop() {
       done
     fi
   fi
-  for node in "${nodes[@]}"; do
-    stop_pid "$state/slurmd-$node.pid" "slurmd $node"
-  done
-  stop_pid "$state/slurmctld.pid" slurmctld
-  stop_pid "$state/munge/munged.pid" munged
+  local node slurmd_files=()
+  for node in "${nodes[@]}"; do slurmd_files+=("$state/slurmd-$node.pid"); done
+  stop_pids "${slurmd_files[@]}"
+  stop_pids "$state/slurmctld.pid"
+  stop_pids "$state/munge/munged.pid"
 }
 
 status() {
