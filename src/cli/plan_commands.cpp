@@ -3,10 +3,12 @@
 //         fleet meeting a service target and its cost in KRW
 //   npu   sweep the number and mix of NPU and GPU nodes against a workload and policies; the cheapest mix meeting
 //         a queueing target
-// Both run their points on worker threads (--jobs), keep every finished point in DIR/points.jsonl so that an
-// interrupted sweep resumes where it stopped, and write points.csv, plan.json and report.html.
+// Both run their points on worker threads (--jobs) or as a Slurm job array (--slurm), keep every finished point in
+// DIR/points.jsonl so that an interrupted sweep resumes where it stopped, and write points.csv, plan.json and
+// report.html.
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -17,6 +19,7 @@
 #include "plan/npu_plan.h"
 #include "plan/point_store.h"
 #include "plan/report.h"
+#include "plan/slurm_array.h"
 #include "plan/sweep_runner.h"
 #include "plan/taxi_plan.h"
 
@@ -28,6 +31,10 @@ struct PlanArgs {
   std::string output = "out/plan";
   unsigned jobs = 1;
   size_t max_points = 0;
+  int64_t point = -1;  // --point K: run point K alone into DIR/parts/K.jsonl (a Slurm array task)
+  bool slurm = false;
+  std::vector<std::string> sbatch_options;
+  int slurm_timeout_s = 3600;
 };
 
 void add_sweep_options(CLI::App* command, PlanArgs& args) {
@@ -42,18 +49,85 @@ void add_sweep_options(CLI::App* command, PlanArgs& args) {
   command->add_option("--max-points", args.max_points,
                       "Run at most this many points not yet done, then stop (rerun to continue); 0 = all")
       ->capture_default_str();
+  command->add_flag("--slurm", args.slurm,
+                    "Run the points still missing as a Slurm job array (sbatch --array, one task per point, at most "
+                    "--jobs at once), wait for it, merge the results; DIR must be on a file system the nodes share");
+  command->add_option("--sbatch-option", args.sbatch_options,
+                      "An extra sbatch option for --slurm, e.g. --sbatch-option=--partition=npu (repeatable)")
+      ->allow_extra_args(false);
+  command->add_option("--slurm-timeout", args.slurm_timeout_s, "Seconds to wait for the array")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--point", args.point,
+                      "Run only point K of the sweep and write it to DIR/parts/K.jsonl (what each --slurm task runs)")
+      ->check(CLI::NonNegativeNumber);
 }
 
-// Runs the sweep's points not yet in DIR/points.jsonl. Returns the metrics when every point is done, nullopt when
-// --max-points stopped it first (the message says how far it got).
-Result<std::optional<std::vector<nlohmann::json>>> run_sweep(const PlanArgs& args,
+// An absolute path, for commands that run elsewhere (Slurm tasks).
+std::string absolute(const std::string& path) {
+  std::error_code error;
+  const auto result = std::filesystem::absolute(path, error);
+  return error ? path : result.lexically_normal().string();
+}
+
+// Runs the points still missing as a Slurm array and merges their parts; an error when some did not finish.
+Status run_on_slurm(const PlanArgs& args, const std::string& kind, const std::vector<plan::SweepPoint>& points,
+                    plan::PointStore& store) {
+  BITGOEUL_ASSIGN_OR_RETURN(size_t merged, plan::merge_parts(args.output, points, store));
+  if (merged > 0) fmt::print("merged {} points left by an earlier Slurm array\n", merged);
+  plan::SlurmArrayOptions options;
+  for (size_t i = 0; i < points.size(); ++i) {
+    if (store.find(points[i].key) == nullptr) options.points.push_back(i);
+  }
+  if (options.points.empty()) return Status::ok();
+  std::error_code error;
+  options.executable = std::filesystem::read_symlink("/proc/self/exe", error).string();
+  if (error) return io_error("cannot find this executable (/proc/self/exe): {}", error.message());
+  options.arguments = {"plan", kind, absolute(args.sweep)};
+  options.directory = absolute(args.output);
+  options.max_parallel = args.jobs;
+  options.sbatch_options = args.sbatch_options;
+  options.timeout_s = args.slurm_timeout_s;
+  fmt::print("submitting {} points as a Slurm job array (at most {} at once)\n", options.points.size(), args.jobs);
+  std::fflush(stdout);
+  const auto start = std::chrono::steady_clock::now();
+  BITGOEUL_ASSIGN_OR_RETURN(const std::string job, plan::run_slurm_array(options));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  BITGOEUL_ASSIGN_OR_RETURN(merged, plan::merge_parts(args.output, points, store));
+  fmt::print("Slurm job {} ended after {:.1f} s; merged {} of {} points\n", job, seconds, merged,
+             options.points.size());
+  if (merged < options.points.size()) {
+    return internal_error("{} points did not finish on Slurm (job {}; see {}/slurm/task-*.out); run the same "
+                          "command again to submit them again",
+                          options.points.size() - merged, job, args.output);
+  }
+  return Status::ok();
+}
+
+// Runs the sweep's points not yet in DIR/points.jsonl (here on worker threads, or on Slurm). Returns the metrics
+// when every point is done, nullopt when --max-points stopped it first (the message says how far it got) or when
+// only --point K was asked for.
+Result<std::optional<std::vector<nlohmann::json>>> run_sweep(const PlanArgs& args, const std::string& kind,
                                                              const std::vector<plan::SweepPoint>& points,
                                                              const plan::PointFunction& run) {
+  using Metrics = std::optional<std::vector<nlohmann::json>>;
+  if (args.point >= 0) {
+    const auto index = static_cast<size_t>(args.point);
+    if (index >= points.size()) {
+      return invalid_input("--point {}: the sweep has points 0 to {}", index, points.size() - 1);
+    }
+    BITGOEUL_ASSIGN_OR_RETURN(nlohmann::json metrics, run(index));
+    BITGOEUL_RETURN_IF_ERROR(plan::write_part(args.output, index, points[index].key,
+                                              {index, points[index].params, std::move(metrics)}));
+    fmt::print("point {} {}: wrote {}\n", index, points[index].params.dump(), plan::part_path(args.output, index));
+    return Metrics();
+  }
   BITGOEUL_RETURN_IF_ERROR(plan::ensure_directory(args.output));
   std::string note;
   BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<plan::PointStore> store,
                             plan::PointStore::open(args.output + "/points.jsonl", &note));
   if (!note.empty()) fmt::print("{}\n", note);
+  if (args.slurm) BITGOEUL_RETURN_IF_ERROR(run_on_slurm(args, kind, points, *store));
   plan::RunOptions options;
   options.jobs = args.jobs;
   options.max_points = args.max_points;
@@ -69,12 +143,12 @@ Result<std::optional<std::vector<nlohmann::json>>> run_sweep(const PlanArgs& arg
   if (!summary.complete()) {
     fmt::print("stopped after --max-points {}: {} of {} points done; run the same command again to continue\n",
                args.max_points, summary.reused + summary.ran, points.size());
-    return std::optional<std::vector<nlohmann::json>>();
+    return Metrics();
   }
   std::vector<nlohmann::json> metrics;
   metrics.reserve(points.size());
   for (auto& m : summary.metrics) metrics.push_back(std::move(*m));
-  return std::optional<std::vector<nlohmann::json>>(std::move(metrics));
+  return Metrics(std::move(metrics));
 }
 
 Status run_plan_taxi(const PlanArgs& args) {
@@ -83,9 +157,9 @@ Status run_plan_taxi(const PlanArgs& args) {
   BITGOEUL_ASSIGN_OR_RETURN(const std::unique_ptr<plan::TaxiPlanner> planner, plan::TaxiPlanner::create(sweep));
   fmt::print("sweep {}: scenario {} ({} points; map and hierarchy built once)\n", sweep.path,
              planner->scenario().scenario.name, planner->points().size());
-  BITGOEUL_ASSIGN_OR_RETURN(
-      const std::optional<std::vector<nlohmann::json>> metrics,
-      run_sweep(args, planner->sweep_points(), [&planner](size_t index) { return planner->run_point(index); }));
+  const plan::PointFunction run = [&planner](size_t index) { return planner->run_point(index); };
+  BITGOEUL_ASSIGN_OR_RETURN(const std::optional<std::vector<nlohmann::json>> metrics,
+                            run_sweep(args, "taxi", planner->sweep_points(), run));
   if (!metrics) return Status::ok();
   BITGOEUL_ASSIGN_OR_RETURN(const plan::TaxiPlan result, plan::make_taxi_plan(*planner, model, *metrics));
   BITGOEUL_RETURN_IF_ERROR(plan::write_taxi_plan(*planner, result, args.output));
@@ -120,9 +194,9 @@ Status run_plan_npu(const PlanArgs& args) {
   BITGOEUL_ASSIGN_OR_RETURN(const plan::NpuCostModel model, plan::read_npu_cost_model(sweep.cost_model));
   BITGOEUL_ASSIGN_OR_RETURN(const std::unique_ptr<plan::NpuPlanner> planner, plan::NpuPlanner::create(sweep));
   fmt::print("sweep {}: cluster {} ({} points)\n", sweep.path, planner->base_cluster().name, planner->points().size());
-  BITGOEUL_ASSIGN_OR_RETURN(
-      const std::optional<std::vector<nlohmann::json>> metrics,
-      run_sweep(args, planner->sweep_points(), [&planner](size_t index) { return planner->run_point(index); }));
+  const plan::PointFunction run = [&planner](size_t index) { return planner->run_point(index); };
+  BITGOEUL_ASSIGN_OR_RETURN(const std::optional<std::vector<nlohmann::json>> metrics,
+                            run_sweep(args, "npu", planner->sweep_points(), run));
   if (!metrics) return Status::ok();
   BITGOEUL_ASSIGN_OR_RETURN(const plan::NpuPlan result, plan::make_npu_plan(*planner, model, *metrics));
   BITGOEUL_RETURN_IF_ERROR(plan::write_npu_plan(*planner, result, args.output));

@@ -170,6 +170,7 @@ Result<npu::Cluster> scale_cluster(const npu::Cluster& base, const std::map<std:
   npu::Cluster cluster;
   cluster.name = base.name;
   cluster.device_types = base.device_types;
+  cluster.racks = base.racks;  // copies stay in their original's rack
   for (npu::DeviceTypeIndex t = 0; t < base.device_types.size(); ++t) {
     std::vector<const npu::Node*> templates;
     for (const npu::Node& node : base.nodes) {
@@ -182,9 +183,13 @@ Result<npu::Cluster> scale_cluster(const npu::Cluster& base, const std::map<std:
                            base.device_types[t].name);
     }
     for (size_t k = 0; k < count; ++k) {
-      const npu::Node& model = *templates[k % templates.size()];
-      std::string name = k < templates.size() ? model.name : fmt::format("{}~{}", model.name, k / templates.size());
-      cluster.add_node(std::move(name), t, base.racks[model.rack], model.device_count);
+      // A copy of the whole node (whatever else it describes), renumbered.
+      npu::Node node = *templates[k % templates.size()];
+      if (k >= templates.size()) node.name = fmt::format("{}~{}", node.name, k / templates.size());
+      node.first_device = cluster.device_count();
+      const auto index = static_cast<npu::NodeIndex>(cluster.nodes.size());
+      cluster.device_node.insert(cluster.device_node.end(), node.device_count, index);
+      cluster.nodes.push_back(std::move(node));
     }
   }
   return cluster;

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Integration specification of `bitgoeul plan --slurm` on a real Slurm (scripts/slurm_local.sh, its own port): a
+# tiny pilot-zone sweep runs as a job array, one task per point, and ends with exactly the files a local run
+# writes; a rerun submits nothing; an interrupted array (some parts missing) resubmits only the missing points.
+# Every daemon is stopped by its pid afterwards.
+#   tests/plan_slurm_test.sh BITGOEUL_EXECUTABLE
+# Exit 77 (skipped) when Slurm is not installed or we are not root, unless BITGOEUL_REQUIRE_SLURM=1 (CI).
+set -uo pipefail
+bitgoeul="$1"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
+skip() {
+  if [ "${BITGOEUL_REQUIRE_SLURM:-0}" = 1 ]; then
+    echo "FAIL - $1 (BITGOEUL_REQUIRE_SLURM=1)"
+    exit 1
+  fi
+  echo "skipped: $1"
+  exit 77
+}
+for program in slurmctld slurmd munged sbatch squeue sinfo; do
+  command -v "$program" >/dev/null || skip "Slurm is not installed ($program missing; scripts/install_deps.sh installs it)"
+done
+[ "$(id -u)" -eq 0 ] || skip "the local Slurm runs its daemons as root"
+
+# shellcheck source=tests/cli_checks.sh
+source "$root/tests/cli_checks.sh"
+state="$work/slurm"
+export SLURM_LOCAL_PORT="${BITGOEUL_TEST_PLAN_SLURM_PORT:-28617}"
+stop_slurm() { "$root/scripts/slurm_local.sh" stop "$state" >/dev/null 2>&1 || true; }
+trap 'stop_slurm; rm -rf "$work"' EXIT
+if ! "$root/scripts/slurm_local.sh" start "$state" >"$work/start.log" 2>&1; then
+  cat "$work/start.log"
+  fail "local Slurm starts"
+  finish_checks "plan slurm"
+fi
+pass "local Slurm starts"
+export SLURM_CONF="$state/slurm.conf"
+
+cat >"$work/taxi.toml" <<TOML
+scenario = "$root/scenarios/pilot-zone.toml"
+cost_model = "$root/examples/plan/taxi-cost-model.toml"
+[axes]
+fleet = [3, 8, 20]
+policy = ["nearest_idle", "batch_matching"]
+demand = [0.3]
+[target]
+min_served = 0.9
+max_wait_p95_s = 600
+TOML
+expect_ok "local run" "$bitgoeul" plan taxi "$work/taxi.toml" -o "$work/local" --jobs 2
+if "$bitgoeul" plan taxi "$work/taxi.toml" -o "$work/array" --slurm --jobs 3 >"$work/array.log" 2>&1; then
+  pass "plan taxi --slurm"; else fail "plan taxi --slurm: $(cat "$work/array.log")"; fi
+if grep -q "submitting 6 points as a Slurm job array" "$work/array.log" && grep -q "merged 6 of 6 points" "$work/array.log" &&
+   [ "$(ls "$work/array/parts" | wc -l)" -eq 6 ] && [ "$(ls "$work/array/slurm"/task-*.out | wc -l)" -eq 6 ]; then
+  pass "one array task per point, each with its part file"; else fail "one array task per point: $(cat "$work/array.log")"; fi
+if cmp -s "$work/local/points.csv" "$work/array/points.csv" && cmp -s "$work/local/plan.json" "$work/array/plan.json"; then
+  pass "the array's results equal a local run's"; else fail "the array's results equal a local run's"; fi
+"$bitgoeul" plan taxi "$work/taxi.toml" -o "$work/array" --slurm >"$work/again.log" 2>&1
+if ! grep -q "submitting" "$work/again.log" && grep -q "6 already done" "$work/again.log"; then
+  pass "a finished sweep submits nothing"; else fail "a finished sweep submits nothing: $(cat "$work/again.log")"; fi
+# An interrupted array: two points' parts exist, nothing merged yet; only the other four are submitted.
+mkdir -p "$work/partial/parts"
+cp "$work/array/parts/0.jsonl" "$work/array/parts/4.jsonl" "$work/partial/parts/"
+"$bitgoeul" plan taxi "$work/taxi.toml" -o "$work/partial" --slurm --jobs 2 >"$work/partial.log" 2>&1
+if grep -q "merged 2 points left by an earlier Slurm array" "$work/partial.log" &&
+   grep -q "submitting 4 points" "$work/partial.log" && cmp -s "$work/local/plan.json" "$work/partial/plan.json"; then
+  pass "an interrupted array resumes with only the missing points"; else
+  fail "an interrupted array resumes: $(cat "$work/partial.log")"; fi
+
+stop_slurm
+if "$root/scripts/slurm_local.sh" status "$state" >/dev/null 2>&1; then fail "every daemon stopped"; else
+  pass "every daemon stopped"; fi
+finish_checks "plan slurm"
