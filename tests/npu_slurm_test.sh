@@ -132,6 +132,13 @@ awk -v a="$univ_burnt" -v b="$univ_expected" 'BEGIN { exit !(a - b < 0.0005 && b
 expect_error "voucher: a job that could overdraw it is rejected" "rejected: voucher of 'univ' has" \
   as "$univ" submit --gres=npu:rngd:4 --time 1:00:00 "$work/short.sh"
 
+# --- The operator revokes a token; it stops working at once.
+spare="$(as "$operator" token --tenant startup-llm --label spare)"
+spare_id="$(as "$operator" token --list | awk '$NF == "spare" { print $1 }')"
+expect_ok "operator revokes token $spare_id" as "$operator" token --revoke "$spare_id"
+expect_error "a revoked token is refused" "token: revoked ('spare')" as "$spare" queue
+expect_error "a tenant cannot list tokens" "only the operator" as "$startup" token --list
+
 # --- Everything stops.
 "$root/scripts/slurm_local.sh" stop "$state" >/dev/null
 if "$root/scripts/slurm_local.sh" status "$state" >/dev/null; then fail "every daemon stopped"; else

@@ -169,20 +169,43 @@ void add_init(CLI::App& npu_app, CommandRegistry& registry) {
 }
 
 void add_token(CLI::App& npu_app, CommandRegistry& registry) {
-  auto* command = npu_app.add_subcommand("token", "(operator) Issue a token for a tenant; prints it once");
+  auto* command = npu_app.add_subcommand(
+      "token", "(operator) Issue a token for a tenant (printed once); --list the tokens; --revoke one");
   struct Args {
     CenterArgs center;
     std::string tenant;
     std::string label;
+    bool list = false;
+    int64_t revoke = 0;
   };
   auto args = std::make_shared<Args>();
   add_center_options(command, args->center, false);
   command->add_option("--tenant", args->tenant, "Tenant the token acts for (omit for another operator token)");
   command->add_option("--label", args->label, "Note kept with the token (who holds it)");
+  auto* list = command->add_flag("--list", args->list, "List tokens: id, tenant, label, created, revoked");
+  auto* revoke = command->add_option("--revoke", args->revoke, "Revoke the token with this id (from --list)");
+  list->excludes(revoke);
   registry.on_run(command, [args]() -> Status {
     BITGOEUL_ASSIGN_OR_RETURN(CenterStore store, CenterStore::open(args->center.db, false));
     npu_slurm::SystemClock clock;
     BITGOEUL_ASSIGN_OR_RETURN(Principal caller, npu_slurm::authenticate(store, args->center.token));
+    if (args->list) {
+      BITGOEUL_ASSIGN_OR_RETURN(std::vector<npu_slurm::TokenRow> tokens, npu_slurm::list_tokens(store, caller));
+      BITGOEUL_ASSIGN_OR_RETURN(std::vector<npu_slurm::TenantRow> tenants, store.tenants());
+      std::map<npu_slurm::TenantId, std::string> names;
+      for (const auto& t : tenants) names[t.id] = t.name;
+      fmt::print("{:>4} {:<20} {:<19} {:<8} {}\n", "ID", "TENANT", "CREATED", "REVOKED", "LABEL");
+      for (const auto& token : tokens) {
+        fmt::print("{:>4} {:<20} {:<19} {:<8} {}\n", token.id, token.tenant ? names[*token.tenant] : "(operator)",
+                   time_text(token.created_s), token.revoked ? "yes" : "no", token.label);
+      }
+      return Status::ok();
+    }
+    if (args->revoke != 0) {
+      BITGOEUL_RETURN_IF_ERROR(npu_slurm::revoke_token(store, caller, args->revoke));
+      fmt::print("token {} revoked\n", args->revoke);
+      return Status::ok();
+    }
     BITGOEUL_ASSIGN_OR_RETURN(std::string token,
                               npu_slurm::issue_token(store, clock, caller, args->tenant, args->label));
     fmt::print("{}\n", token);

@@ -214,6 +214,30 @@ Result<std::string> issue_token(CenterStore& store, const Clock& clock, const Pr
   return token;
 }
 
+Result<std::vector<TokenRow>> list_tokens(CenterStore& store, const Principal& caller) {
+  if (!caller.is_operator()) return invalid_input("only the operator lists tokens");
+  return store.tokens();
+}
+
+Status revoke_token(CenterStore& store, const Principal& caller, int64_t id) {
+  if (!caller.is_operator()) return invalid_input("only the operator revokes tokens");
+  BITGOEUL_ASSIGN_OR_RETURN(SqliteTransaction transaction, store.begin());
+  BITGOEUL_ASSIGN_OR_RETURN(std::vector<TokenRow> tokens, store.tokens());
+  const TokenRow* target = nullptr;
+  size_t live_operators = 0;
+  for (const TokenRow& token : tokens) {
+    if (token.id == id) target = &token;
+    if (!token.tenant && !token.revoked) ++live_operators;
+  }
+  if (target == nullptr) return not_found("token {}: no such token", id);
+  if (target->revoked) return invalid_input("token {}: already revoked", id);
+  if (!target->tenant && live_operators <= 1) {
+    return invalid_input("token {}: the last operator token; issue another operator token first", id);
+  }
+  BITGOEUL_RETURN_IF_ERROR(store.revoke_token(id));
+  return transaction.commit();
+}
+
 Result<std::string> issue_first_operator_token(CenterStore& store, const Clock& clock) {
   BITGOEUL_ASSIGN_OR_RETURN(SqliteTransaction transaction, store.begin());
   BITGOEUL_ASSIGN_OR_RETURN(int64_t count, store.token_count());

@@ -67,6 +67,10 @@ Result<Principal> authenticate(CenterStore& store, std::string_view token);
 Result<std::string> issue_token(CenterStore& store, const Clock& clock, const Principal& caller,
                                 const std::string& tenant, const std::string& label);
 Result<std::string> issue_first_operator_token(CenterStore& store, const Clock& clock);
+// Operator only: every token (never its text), and revocation by id. Revoking the last live operator token is
+// refused, so the center cannot lock its operator out.
+Result<std::vector<TokenRow>> list_tokens(CenterStore& store, const Principal& caller);
+Status revoke_token(CenterStore& store, const Principal& caller, int64_t id);
 
 class Center {
  public:

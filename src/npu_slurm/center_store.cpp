@@ -294,18 +294,39 @@ Status CenterStore::add_token(const std::string& sha256, std::optional<TenantId>
 }
 
 Result<std::optional<TokenRow>> CenterStore::find_token(const std::string& sha256) {
-  BITGOEUL_ASSIGN_OR_RETURN(SqliteStatement select,
-                            db_->prepare("SELECT id, tenant_id, label, revoked FROM tokens WHERE sha256 = ?1"));
+  BITGOEUL_ASSIGN_OR_RETURN(
+      SqliteStatement select,
+      db_->prepare("SELECT id, tenant_id, label, revoked, created_s FROM tokens WHERE sha256 = ?1"));
   BITGOEUL_ASSIGN_OR_RETURN(bool row, select.bind(1, sha256).step());
   if (!row) return std::optional<TokenRow>();
-  return std::optional<TokenRow>(
-      TokenRow{select.integer(0), select.optional_integer(1), select.text(2), select.integer(3) != 0});
+  return std::optional<TokenRow>(TokenRow{select.integer(0), select.optional_integer(1), select.text(2),
+                                          select.integer(3) != 0, select.integer(4)});
 }
 
 Result<int64_t> CenterStore::token_count() {
   BITGOEUL_ASSIGN_OR_RETURN(SqliteStatement select, db_->prepare("SELECT COUNT(*) FROM tokens"));
   BITGOEUL_ASSIGN_OR_RETURN(bool row, select.step());
   return row ? select.integer(0) : int64_t{0};
+}
+
+Result<std::vector<TokenRow>> CenterStore::tokens() {
+  BITGOEUL_ASSIGN_OR_RETURN(SqliteStatement select,
+                            db_->prepare("SELECT id, tenant_id, label, revoked, created_s FROM tokens ORDER BY id"));
+  std::vector<TokenRow> rows;
+  while (true) {
+    BITGOEUL_ASSIGN_OR_RETURN(bool row, select.step());
+    if (!row) break;
+    rows.push_back(TokenRow{select.integer(0), select.optional_integer(1), select.text(2), select.integer(3) != 0,
+                            select.integer(4)});
+  }
+  return rows;
+}
+
+Status CenterStore::revoke_token(int64_t id) {
+  BITGOEUL_ASSIGN_OR_RETURN(SqliteStatement update, db_->prepare("UPDATE tokens SET revoked = 1 WHERE id = ?1"));
+  BITGOEUL_RETURN_IF_ERROR(update.bind(1, id).run());
+  if (db_->changes() == 0) return not_found("token {}: no such token", id);
+  return Status::ok();
 }
 
 Result<CenterJobId> CenterStore::insert_job(const NewJob& job) {

@@ -55,6 +55,7 @@ struct TokenRow {
   std::optional<TenantId> tenant;  // nullopt: the operator
   std::string label;
   bool revoked = false;
+  int64_t created_s = 0;
 };
 
 // Job states the store adds to Slurm's: accepted but not yet (or never) in Slurm.
@@ -133,6 +134,9 @@ class CenterStore {
                    int64_t now_s);
   Result<std::optional<TokenRow>> find_token(const std::string& sha256);
   Result<int64_t> token_count();
+  Result<std::vector<TokenRow>> tokens();
+  // Marks the token revoked; not found when no token has this id.
+  Status revoke_token(int64_t id);
 
   // Jobs.
   Result<SqliteTransaction> begin();

@@ -274,6 +274,34 @@ TEST_F(CenterTest, TokensAndTenantScope) {
   EXPECT_FALSE(center_->submit(operator_, r).is_ok());  // the operator must name the tenant
 }
 
+TEST_F(CenterTest, OperatorRevokesTokens) {
+  ASSERT_TRUE(center_->submit(univ_, request("npu:rngd:1", "10", 10)).is_ok());
+  Result<std::vector<TokenRow>> tokens = list_tokens(*store_, operator_);
+  ASSERT_TRUE(tokens.is_ok());
+  ASSERT_EQ(tokens->size(), 2u);  // univ-vision's and startup-speech's (the fixture's operator has none stored)
+  EXPECT_FALSE(list_tokens(*store_, univ_).is_ok());
+  EXPECT_FALSE(revoke_token(*store_, univ_, (*tokens)[1].id).is_ok());
+  Result<std::string> token = center_->issue_token(operator_, "univ-vision", "second");
+  ASSERT_TRUE(token.is_ok());
+  ASSERT_TRUE(center_->authenticate(*token).is_ok());
+  const int64_t id = list_tokens(*store_, operator_)->back().id;
+  ASSERT_TRUE(revoke_token(*store_, operator_, id).is_ok());
+  Result<Principal> revoked = center_->authenticate(*token);
+  ASSERT_FALSE(revoked.is_ok());
+  EXPECT_EQ(revoked.status().message(), "token: revoked ('second')");
+  EXPECT_FALSE(revoke_token(*store_, operator_, id).is_ok());      // already
+  EXPECT_FALSE(revoke_token(*store_, operator_, 987654).is_ok());  // no such token
+  // The operator's own last token cannot be revoked.
+  Result<std::string> first = issue_first_operator_token(*store_, clock_);
+  EXPECT_FALSE(first.is_ok());  // tokens exist already
+  Result<std::string> op = center_->issue_token(operator_, "", "ops");
+  ASSERT_TRUE(op.is_ok());
+  const int64_t op_id = list_tokens(*store_, operator_)->back().id;
+  Status last = revoke_token(*store_, operator_, op_id);
+  ASSERT_FALSE(last.is_ok());
+  EXPECT_NE(last.message().find("the last operator token"), std::string::npos);
+}
+
 TEST_F(CenterTest, HostileAndBadSubmissionsChangeNothing) {
   const auto rejected = [&](SubmitRequest r, const std::string& needle) {
     Result<JobRow> job = center_->submit(univ_, r);
