@@ -5,6 +5,7 @@
 //   generate  a seeded synthetic trace (Philly-calibrated) as a job CSV
 //   saturate  FGD's saturation experiment: fill an openb cluster with openb pods until it is full, per placement
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <sstream>
@@ -203,6 +204,7 @@ void add_saturate(CLI::App& npu_app, CommandRegistry& registry) {
     std::vector<std::string> placements = {"best-fit", "fgd"};
     double target_percent = 100.0;
     uint64_t seed = 0;
+    bool gpu_only = false;
     std::string output_dir;
   };
   auto args = std::make_shared<Args>();
@@ -214,29 +216,37 @@ void add_saturate(CLI::App& npu_app, CommandRegistry& registry) {
   command->add_option("--sample-seed", args->seed,
                       "0: pods arrive in list order (repeated); otherwise drawn from the list with this seed")
       ->capture_default_str();
+  command->add_flag("--gpu-only", args->gpu_only,
+                   "Pool all GPU models into one type and ignore CPU, memory, CPU pods and gpu_spec (the simple model)");
   command->add_option("-o,--output", args->output_dir, "Output directory: saturation.csv (one curve per placement)");
   registry.on_run(command, [args]() -> Status {
     BITGOEUL_ASSIGN_OR_RETURN(npu::Cluster cluster, npu::read_openb_nodes(args->nodes));
-    size_t cpu_only = 0;
-    BITGOEUL_ASSIGN_OR_RETURN(std::vector<npu::PodRequest> pods, npu::read_openb_pod_requests(args->pods, &cpu_only));
-    fmt::print("cluster: {} GPUs on {} nodes; pods: {} with GPUs ({} CPU-only skipped); arrivals until {}% of capacity\n",
-               cluster.device_count(), cluster.nodes.size(), pods.size(), cpu_only, args->target_percent);
+    BITGOEUL_ASSIGN_OR_RETURN(std::vector<npu::PodRequest> pods, npu::read_openb_pod_requests(args->pods, cluster));
+    const auto cpu_pods = static_cast<size_t>(
+        std::count_if(pods.begin(), pods.end(), [](const npu::PodRequest& pod) { return pod.device_count == 0; }));
+    fmt::print("cluster: {} GPUs of {} models on {} nodes; pods: {} with GPUs, {} CPU-only{}; arrivals until {}% of "
+               "capacity\n",
+               cluster.device_count(), cluster.device_types.size(), cluster.nodes.size(), pods.size() - cpu_pods,
+               cpu_pods, args->gpu_only ? " (GPU-only model: CPU pods, CPU, memory and GPU models ignored)" : "",
+               args->target_percent);
     npu::SaturationOptions options;
     options.target_arrived = args->target_percent / 100.0;
     options.sample_seed = args->seed;
+    options.gpu_only = args->gpu_only;
     std::vector<npu::SaturationResult> results;
-    fmt::print("{:<10} {:>15} {:>15} {:>12} {:>12} {:>12} {:>10}\n", "placement", "1st_fail_arrived",
-               "1st_fail_alloc", "allocated", "unallocated", "fragmented", "failed");
+    fmt::print("{:<10} {:>15} {:>15} {:>12} {:>12} {:>12} {:>10} {:>10}\n", "placement", "1st_fail_arrived",
+               "1st_fail_alloc", "allocated", "unallocated", "fragmented", "failed", "cpu_failed");
     for (const std::string& name : args->placements) {
       BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<npu::Placement> placement, npu::make_placement(name));
       BITGOEUL_ASSIGN_OR_RETURN(npu::SaturationResult result, npu::saturate(cluster, pods, *placement, options));
       const double gpus = result.capacity_gpus;
       const auto percent = [](double v) { return fmt::format("{:.2f}%", 100.0 * v); };
-      fmt::print("{:<10} {:>15} {:>15} {:>12} {:>12} {:>12} {:>10}\n", name,
+      fmt::print("{:<10} {:>15} {:>15} {:>12} {:>12} {:>12} {:>10} {:>10}\n", name,
                  result.first_failure ? percent(result.first_failure->arrived) : "-",
                  result.first_failure ? percent(result.first_failure->allocated) : "-", percent(result.end.allocated),
                  fmt::format("{:.1f} GPUs", result.end.unallocated * gpus),
-                 fmt::format("{:.1f} GPUs", result.end.fragmented * gpus), result.end.pods_failed);
+                 fmt::format("{:.1f} GPUs", result.end.fragmented * gpus), result.end.pods_failed,
+                 result.end.cpu_pods_failed);
       results.push_back(std::move(result));
     }
     if (!args->output_dir.empty()) {

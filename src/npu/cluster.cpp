@@ -31,13 +31,13 @@ std::vector<uint32_t> Cluster::devices_per_type() const {
   return counts;
 }
 
-void Cluster::add_node(std::string node_name, DeviceTypeIndex type, std::string_view rack_name,
-                       uint32_t count) {
+void Cluster::add_node(std::string node_name, DeviceTypeIndex type, std::string_view rack_name, uint32_t count,
+                       uint64_t cpu_milli, uint64_t memory_mib) {
   RackIndex rack = 0;
   while (rack < racks.size() && racks[rack] != rack_name) ++rack;
   if (rack == racks.size()) racks.emplace_back(rack_name);
   const auto node_index = static_cast<NodeIndex>(nodes.size());
-  nodes.push_back({std::move(node_name), type, rack, device_count(), count});
+  nodes.push_back({std::move(node_name), type, rack, device_count(), count, cpu_milli, memory_mib});
   device_node.insert(device_node.end(), count, node_index);
 }
 
@@ -63,6 +63,9 @@ Status validate(const Cluster& cluster) {
     if (!names.insert(node.name).second) return invalid_input("node '{}' declared twice", node.name);
     if (node.type >= cluster.device_types.size()) return internal_error("node '{}': bad type index", node.name);
     if (node.device_count == 0) return invalid_input("node '{}' has no devices", node.name);
+    if (node.cpu_milli > kMaxHostResource || node.memory_mib > kMaxHostResource) {
+      return invalid_input("node '{}': cpu_milli and memory_mib must be at most {}", node.name, kMaxHostResource);
+    }
   }
   if (cluster.device_count() == 0) return invalid_input("cluster '{}' has no devices", cluster.name);
   return Status::ok();

@@ -53,12 +53,18 @@ struct DeviceType {
 // smallest partition holding it for kPartitions; nullopt when the type grants no fraction that large.
 std::optional<uint32_t> granted_milli(const DeviceType& type, uint32_t request_milli);
 
+// Host resources beside the accelerators: CPU in thousandths of a core (Kubernetes' millicores, openb's cpu_milli)
+// and main memory in MiB. 0 = not modelled: the node never runs short of it.
+inline constexpr uint64_t kMaxHostResource = 1'000'000'000'000;  // bound on capacities and requests (either unit)
+
 struct Node {
   std::string name;
   DeviceTypeIndex type = 0;
   RackIndex rack = 0;
   DeviceIndex first_device = 0;  // devices of a node are numbered contiguously
   uint32_t device_count = 0;
+  uint64_t cpu_milli = 0;   // 0: not modelled
+  uint64_t memory_mib = 0;  // 0: not modelled
 };
 
 struct Cluster {
@@ -72,8 +78,10 @@ struct Cluster {
   uint32_t device_count() const { return static_cast<uint32_t>(device_node.size()); }
   // Whole cards per device type.
   std::vector<uint32_t> devices_per_type() const;
-  // Appends a node (and its devices) in rack `rack_name`, creating the rack on first use.
-  void add_node(std::string node_name, DeviceTypeIndex type, std::string_view rack_name, uint32_t device_count);
+  // Appends a node (and its devices) in rack `rack_name`, creating the rack on first use. cpu_milli and memory_mib
+  // of 0 leave that resource unmodelled.
+  void add_node(std::string node_name, DeviceTypeIndex type, std::string_view rack_name, uint32_t device_count,
+                uint64_t cpu_milli = 0, uint64_t memory_mib = 0);
 };
 
 // Structural checks: unique names, partitions consistent with the type, at least one device.

@@ -1,5 +1,7 @@
 #include "npu/cluster_file.h"
 
+#include <utility>
+
 #include "core/config_reader.h"
 
 namespace bitgoeul::npu {
@@ -74,6 +76,13 @@ Status parse_nodes(ConfigReader& reader, Cluster& cluster) {
     BITGOEUL_ASSIGN_OR_RETURN(int64_t count, node_reader.integer_or("count", 1));
     if (count <= 0 || count > 100000) return node_reader.error("count", "must be between 1 and 100000");
     BITGOEUL_ASSIGN_OR_RETURN(std::string rack, node_reader.string_or("rack", "rack-0"));
+    BITGOEUL_ASSIGN_OR_RETURN(int64_t cpu_milli, node_reader.integer_or("cpu_milli", 0));
+    BITGOEUL_ASSIGN_OR_RETURN(int64_t memory_mib, node_reader.integer_or("memory_mib", 0));
+    for (const auto& [key, value] : {std::pair("cpu_milli", cpu_milli), std::pair("memory_mib", memory_mib)}) {
+      if (value < 0 || static_cast<uint64_t>(value) > kMaxHostResource) {
+        return node_reader.error(key, fmt::format("must be between 0 (not modelled) and {}", kMaxHostResource));
+      }
+    }
     BITGOEUL_RETURN_IF_ERROR(node_reader.finish());
     for (int64_t i = 0; i < count; ++i) {
       std::string node_name = count == 1 ? name : fmt::format("{}-{:02}", name, i + 1);
@@ -82,7 +91,8 @@ Status parse_nodes(ConfigReader& reader, Cluster& cluster) {
           return node_reader.error("name", fmt::format("node name '{}' is used twice", node_name));
         }
       }
-      cluster.add_node(std::move(node_name), *type, rack, static_cast<uint32_t>(devices));
+      cluster.add_node(std::move(node_name), *type, rack, static_cast<uint32_t>(devices),
+                       static_cast<uint64_t>(cpu_milli), static_cast<uint64_t>(memory_mib));
     }
   }
   return Status::ok();

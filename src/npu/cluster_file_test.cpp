@@ -105,6 +105,12 @@ TEST(ClusterFile, ErrorsNameFileLineAndKey) {
   EXPECT_NE(parse_error(text).message().find("c.toml:39: nodes[1].device_type: unknown device type 'A100'"),
             std::string::npos)
       << parse_error(text).message();
+
+  text = kCluster;
+  text.replace(text.find("rack = \"B\""), 10, "rack = \"B\"\ncpu_milli = -8");
+  EXPECT_NE(parse_error(text).message().find("nodes[1].cpu_milli: must be between 0 (not modelled) and"),
+            std::string::npos)
+      << parse_error(text).message();
 }
 
 TEST(ClusterFile, SyntaxAndStructureErrors) {

@@ -48,20 +48,31 @@ Status validate_job(const Job& job, const Cluster& cluster, const Tenants& tenan
     return invalid_input("job '{}': a fractional share is for one device", job.name);
   }
   if (job.options.empty()) return invalid_input("job '{}': no acceptable device type", job.name);
+  if (job.cpu_milli > kMaxHostResource || job.memory_mib > kMaxHostResource) {
+    return invalid_input("job '{}': cpu_milli and memory_mib must be at most {}", job.name, kMaxHostResource);
+  }
   bool any_fits = false;
   for (const JobOption& option : job.options) {
     if (option.type >= cluster.device_types.size()) return internal_error("job '{}': bad type index", job.name);
     if (!(option.speed >= kMinSpeed && option.speed <= kMaxSpeed)) {
       return invalid_input("job '{}': speed must be between {} and {}", job.name, kMinSpeed, kMaxSpeed);
     }
-    const bool fits = job.is_fractional()
-                          ? granted_milli(cluster.device_types[option.type], job.share_milli).has_value()
-                          : job.device_count <= max_group_devices(cluster, option.type, job.locality);
+    bool fits = job.is_fractional()
+                    ? granted_milli(cluster.device_types[option.type], job.share_milli).has_value()
+                    : job.device_count <= max_group_devices(cluster, option.type, job.locality);
+    if (fits && (job.is_fractional() || job.locality == Locality::kNode || job.device_count == 1)) {
+      fits = std::any_of(cluster.nodes.begin(), cluster.nodes.end(), [&](const Node& node) {
+        return node.type == option.type && node.device_count >= job.device_count &&
+               (node.cpu_milli == 0 || node.cpu_milli >= job.cpu_milli) &&
+               (node.memory_mib == 0 || node.memory_mib >= job.memory_mib);
+      });
+    }
     any_fits = any_fits || fits;
   }
   if (!any_fits) {
-    return invalid_input("job '{}': no acceptable device type can ever hold it ({} devices, share {} milli)",
-                         job.name, job.device_count, job.share_milli);
+    return invalid_input(
+        "job '{}': no acceptable device type can ever hold it ({} devices, share {} milli, {} milli-CPU, {} MiB)",
+        job.name, job.device_count, job.share_milli, job.cpu_milli, job.memory_mib);
   }
   if (job.checkpoint_s < 0) return invalid_input("job '{}': negative checkpoint cost", job.name);
   return Status::ok();

@@ -41,6 +41,8 @@ struct Job {
   Locality locality = Locality::kAny;
   bool preemptible = false;
   int64_t checkpoint_s = 0;  // time lost on every restart after a preemption (restore from checkpoint)
+  uint64_t cpu_milli = 0;    // host CPU for the whole job, milli-cores (0: none asked)
+  uint64_t memory_mib = 0;   // host memory for the whole job, MiB (0: none asked)
 
   bool is_fractional() const { return share_milli != 0; }
   // The limit used for reservations and estimates: the time limit if set, else the duration.
@@ -60,7 +62,8 @@ struct Workload {
 uint32_t max_group_devices(const Cluster& cluster, DeviceTypeIndex type, Locality locality);
 
 // Checks one job against the cluster: known types, partitions available, gang not larger than the cluster, times
-// within [0, kMaxTimeS] and speeds within [kMinSpeed, kMaxSpeed].
+// within [0, kMaxTimeS], speeds within [kMinSpeed, kMaxSpeed], CPU and memory within kMaxHostResource and, for a
+// job confined to one node, held by some node of an acceptable type.
 Status validate_job(const Job& job, const Cluster& cluster, const Tenants& tenants);
 // Stable sort by submit_s.
 void sort_by_submission(Workload& workload);

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <tuple>
 
 #include "core/csv_reader.h"
+#include "npu/cluster_state.h"
 
 namespace bitgoeul::npu {
 namespace {
@@ -67,9 +69,11 @@ Result<Workload> read_jobs(CsvReader& reader, const Cluster& cluster, TenantLook
   const std::optional<size_t> gang_col = reader.find_column("gang");
   const std::optional<size_t> preemptible_col = reader.find_column("preemptible");
   const std::optional<size_t> checkpoint_col = reader.find_column("checkpoint_s");
+  const std::optional<size_t> cpu_col = reader.find_column("cpu_milli");
+  const std::optional<size_t> memory_col = reader.find_column("memory_mib");
   static const char* const kKnown[] = {"name",     "tenant", "submit_s", "duration_s",  "time_limit_s",
                                        "devices",  "share_milli", "types", "locality", "gang",
-                                       "preemptible", "checkpoint_s"};
+                                       "preemptible", "checkpoint_s", "cpu_milli", "memory_mib"};
   for (const std::string& column : reader.header()) {
     if (std::find(std::begin(kKnown), std::end(kKnown), column) == std::end(kKnown)) {
       return invalid_input("{}:1: unknown column '{}'", reader.path(), column);
@@ -122,7 +126,19 @@ Result<Workload> read_jobs(CsvReader& reader, const Cluster& cluster, TenantLook
       BITGOEUL_ASSIGN_OR_RETURN(job.checkpoint_s, parse_csv_int(reader, "checkpoint_s", row[*checkpoint_col]));
       if (job.checkpoint_s < 0) return reader.row_error("column 'checkpoint_s' is negative");
     }
+    for (const auto& [column, name, value] : {std::tuple(cpu_col, "cpu_milli", &job.cpu_milli),
+                                              std::tuple(memory_col, "memory_mib", &job.memory_mib)}) {
+      if (!column || row[*column].empty()) continue;
+      BITGOEUL_ASSIGN_OR_RETURN(int64_t amount, parse_csv_int(reader, name, row[*column]));
+      if (amount < 0 || static_cast<uint64_t>(amount) > kMaxHostResource) {
+        return reader.row_error(fmt::format("column '{}' must be between 0 and {}", name, kMaxHostResource));
+      }
+      *value = static_cast<uint64_t>(amount);
+    }
     if (!gang && job.device_count > 1) {
+      // The job's CPU and memory are split evenly over its tasks (rounded up).
+      job.cpu_milli = share_bound(job.cpu_milli, 1, job.device_count);
+      job.memory_mib = share_bound(job.memory_mib, 1, job.device_count);
       // Not a gang: independent one-device tasks that may start at different times.
       const uint32_t count = job.device_count;
       job.device_count = 1;
@@ -163,16 +179,17 @@ Status write_job_csv(const Workload& workload, const Cluster& cluster, const Ten
   if (!file) return io_error("{}: cannot create file", path);
   fmt::print(file.get(),
              "name,tenant,submit_s,duration_s,time_limit_s,devices,share_milli,types,locality,gang,preemptible,"
-             "checkpoint_s\n");
+             "checkpoint_s,cpu_milli,memory_mib\n");
   for (const Job& job : workload.jobs) {
     std::string types;
     for (const JobOption& option : job.options) {
       if (!types.empty()) types += '|';
       types += fmt::format("{}:{}", cluster.device_types[option.type].name, option.speed);
     }
-    fmt::print(file.get(), "{},{},{},{},{},{},{},{},{},true,{},{}\n", job.name, tenants.tenants[job.tenant].name,
+    fmt::print(file.get(), "{},{},{},{},{},{},{},{},{},true,{},{},{},{}\n", job.name, tenants.tenants[job.tenant].name,
                job.submit_s, job.duration_s, job.time_limit_s, job.device_count, job.share_milli, types,
-               locality_name(job.locality), job.preemptible ? "true" : "false", job.checkpoint_s);
+               locality_name(job.locality), job.preemptible ? "true" : "false", job.checkpoint_s, job.cpu_milli,
+               job.memory_mib);
   }
   if (std::ferror(file.get()) != 0) return io_error("{}: write failed", path);
   return Status::ok();

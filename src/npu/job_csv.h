@@ -1,6 +1,7 @@
 #pragma once
 // The generic job CSV (documented in docs/npu-formats.md): one job per row, header names the columns.
-//   name,tenant,submit_s,duration_s[,time_limit_s,devices,share_milli,types,locality,gang,preemptible,checkpoint_s]
+//   name,tenant,submit_s,duration_s[,time_limit_s,devices,share_milli,types,locality,gang,preemptible,checkpoint_s,
+//   cpu_milli,memory_mib]
 // `types` is "RNGD:1.0|H100:2.5" (type:relative speed; empty = every type at speed 1). Bad rows fail with the
 // file and line.
 

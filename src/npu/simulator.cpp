@@ -122,7 +122,7 @@ class Simulation final : public SchedulingContext {
   int64_t next_sample_s_ = 0;
   // "Does not fit" answers for request shapes on the current state version (plans on the live state only).
   mutable uint64_t failed_version_ = ~uint64_t{0};
-  mutable std::vector<std::tuple<DeviceTypeIndex, uint32_t, uint32_t, Locality>> failed_shapes_;
+  mutable std::vector<std::tuple<DeviceTypeIndex, uint32_t, uint32_t, Locality, uint64_t, uint64_t>> failed_shapes_;
 };
 
 bool Simulation::admissible(JobIndex job_index) const {
@@ -163,10 +163,12 @@ std::optional<Plan> Simulation::plan(JobIndex job_index, const ClusterState& sta
                                  : state.free_milli_of_type(option.type) < milli) {
       continue;
     }
-    const auto shape = std::make_tuple(option.type, job.device_count, milli, job.locality);
+    const auto shape =
+        std::make_tuple(option.type, job.device_count, milli, job.locality, job.cpu_milli, job.memory_mib);
     if (live && std::find(failed_shapes_.begin(), failed_shapes_.end(), shape) != failed_shapes_.end()) continue;
     std::optional<Allocation> allocation =
-        placement_.place(state, {option.type, job.device_count, milli, job.locality}, blocked);
+        placement_.place(state, {option.type, job.device_count, milli, job.locality, job.cpu_milli, job.memory_mib},
+                         blocked);
     if (allocation) return Plan{o, std::move(*allocation)};
     if (live) failed_shapes_.push_back(shape);
   }
@@ -354,12 +356,22 @@ void Simulation::measure_fragmentation() {
 
 Status Simulation::verify() const {
   std::vector<uint32_t> used(cluster_.device_count(), 0);
+  std::vector<uint64_t> cpu_used(cluster_.nodes.size(), 0);
+  std::vector<uint64_t> memory_used(cluster_.nodes.size(), 0);
   for (JobIndex j = 0; j < progress_.size(); ++j) {
     const JobProgress& p = progress_[j];
     const Job& job = workload_.jobs[j];
     if (p.state != JobState::kRunning) continue;
     const JobOption& option = job.options[p.option];
     const Allocation& a = p.allocation;
+    if (a.cpu_milli != job.cpu_milli || a.memory_mib != job.memory_mib) {
+      return internal_error("job '{}' holds {} milli-CPU and {} MiB, not the {} and {} it asked for", job.name,
+                            a.cpu_milli, a.memory_mib, job.cpu_milli, job.memory_mib);
+    }
+    for (const NodeShare& share : node_shares(cluster_, a)) {
+      cpu_used[share.node] += share.cpu_milli;
+      memory_used[share.node] += share.memory_mib;
+    }
     if (a.type != option.type || a.devices.size() != job.device_count || a.milli_per_device != granted(job, option)) {
       return internal_error("job '{}' holds {} devices of {} milli, not its gang of {} × {}", job.name,
                             a.devices.size(), a.milli_per_device, job.device_count, granted(job, option));
@@ -397,6 +409,20 @@ Status Simulation::verify() const {
     if (type.sharing == Sharing::kWhole && used[d] != 0 && used[d] != kMilliPerDevice) {
       return internal_error("device {} of whole-card type {} is shared", d, type.name);
     }
+  }
+  for (NodeIndex n = 0; n < cluster_.nodes.size(); ++n) {
+    const Node& node = cluster_.nodes[n];
+    const auto check = [&](const char* what, uint64_t capacity, uint64_t used_here, uint64_t free) -> Status {
+      const uint64_t total = capacity == 0 ? ClusterState::kUnmodelled : capacity;
+      if (used_here > total) return internal_error("node '{}': {} over-allocated ({} of {})", node.name, what, used_here, total);
+      if (total - used_here != free) {
+        return internal_error("node '{}': state says {} {} free, running jobs leave {}", node.name, free, what,
+                              total - used_here);
+      }
+      return Status::ok();
+    };
+    BITGOEUL_RETURN_IF_ERROR(check("CPU", node.cpu_milli, cpu_used[n], state_.free_cpu_milli(n)));
+    BITGOEUL_RETURN_IF_ERROR(check("memory", node.memory_mib, memory_used[n], state_.free_memory_mib(n)));
   }
   for (JobIndex j = 0; j < progress_.size(); ++j) {
     const JobProgress& p = progress_[j];

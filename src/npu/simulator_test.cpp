@@ -134,7 +134,7 @@ voucher_device_hours = 1.0
 testing::Scenario random_scenario(uint64_t seed, size_t jobs) {
   Random random(seed);
   std::string csv = "name,tenant,submit_s,duration_s,time_limit_s,devices,share_milli,types,locality,preemptible,"
-                    "checkpoint_s\n";
+                    "checkpoint_s,cpu_milli,memory_mib\n";
   int64_t t = 0;
   static const char* const kTypes[] = {"RNGD:1", "H100:1", "RNGD:1|H100:2", "H100:1.5|RNGD:1"};
   static const char* const kLocality[] = {"any", "node", "rack"};
@@ -146,11 +146,18 @@ testing::Scenario random_scenario(uint64_t seed, size_t jobs) {
     const uint32_t devices = fractional ? 1 : 1 + static_cast<uint32_t>(random.below(2));
     const uint32_t share = fractional ? 100 + 100 * static_cast<uint32_t>(random.below(4)) : 0;
     const char* types = fractional ? "RNGD:1" : kTypes[random.below(4)];
-    csv += fmt::format("j{},{},{},{},{},{},{},{},{},{},{}\n", i, "p" + std::to_string(random.below(3)), t, duration,
-                       limit, devices, share, types, kLocality[random.below(3)],
-                       random.below(2) == 0 ? "true" : "false", random.below(30));
+    csv += fmt::format("j{},{},{},{},{},{},{},{},{},{},{},{},{}\n", i, "p" + std::to_string(random.below(3)), t,
+                       duration, limit, devices, share, types, kLocality[random.below(3)],
+                       random.below(2) == 0 ? "true" : "false", random.below(30), 1000 * random.below(7),
+                       4096 * random.below(9));
   }
-  return make_scenario(kMixedCluster, R"(
+  // Every node with 8 cores and 32 GiB: CPU and memory bind as often as devices do.
+  std::string cluster = kMixedCluster;
+  for (size_t at = cluster.find("devices = 2\n"); at != std::string::npos; at = cluster.find("devices = 2\n", at + 1)) {
+    cluster.insert(at, "cpu_milli = 8000\nmemory_mib = 32768\n");
+    at += 40;
+  }
+  return make_scenario(cluster.c_str(), R"(
 [[tenants]]
 name = "prog"
 kind = "programme"

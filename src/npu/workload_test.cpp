@@ -110,6 +110,29 @@ TEST(JobCsv, BadRowsNameTheLine) {
   EXPECT_EQ(error(header + "frac,t,0,10,1,600,\n").find("jobs.csv:2: job 'frac'"), 0u);
   EXPECT_EQ(error("name,tenant,submit_s,duration_s,colour\n"), "jobs.csv:1: unknown column 'colour'");
   EXPECT_EQ(error(header + "q,t,0,10,1,0,\"RNGD\n"), "jobs.csv:2: unterminated quoted field");
+  // CPU and memory.
+  const std::string host = "name,tenant,submit_s,duration_s,cpu_milli,memory_mib\n";
+  EXPECT_EQ(error(host + "ok,t,0,10,4000,8192\nneg,t,0,10,-1,0\n"),
+            "jobs.csv:3: column 'cpu_milli' must be between 0 and 1000000000000");
+  EXPECT_EQ(error(host + "big,t,0,10,0,1000000000001\n"),
+            "jobs.csv:2: column 'memory_mib' must be between 0 and 1000000000000");
+  EXPECT_EQ(error(host + "x,t,0,10,4 cores,0\n"), "jobs.csv:2: column 'cpu_milli': '4 cores' is not an integer");
+}
+
+TEST(JobCsv, CpuAndMemoryAreReadAndSplitOverNonGangTasks) {
+  const Cluster cluster = small_cluster();
+  Tenants tenants;
+  Result<Workload> workload = parse_jobs(
+      "name,tenant,submit_s,duration_s,devices,gang,cpu_milli,memory_mib\n"
+      "a,t,0,10,1,true,4000,8192\n"
+      "b,t,1,10,3,false,1000,100\n",
+      cluster, tenants);
+  ASSERT_TRUE(workload.is_ok()) << workload.status().to_string();
+  ASSERT_EQ(workload->jobs.size(), 4u);
+  EXPECT_EQ(workload->jobs[0].cpu_milli, 4000u);
+  EXPECT_EQ(workload->jobs[0].memory_mib, 8192u);
+  EXPECT_EQ(workload->jobs[1].cpu_milli, 334u);  // 1000 / 3, rounded up, per task
+  EXPECT_EQ(workload->jobs[1].memory_mib, 34u);
 }
 
 TEST(JobCsv, WriteThenReadRoundTrips) {
@@ -166,6 +189,8 @@ TEST(OpenbTrace, ReadsTheRealNodeAndPodLists) {
   }
   EXPECT_GT(fractional, 1000u);
   EXPECT_GT(constrained, 1000u);
+  for (const Job& job : pods->jobs) EXPECT_GT(job.cpu_milli, 0u) << job.name;  // every openb pod asks for CPU
+  EXPECT_GT(cluster->nodes.front().cpu_milli, 0u);
   Result<Workload> order_only = read_openb_pods(dir + "openb_pod_list_multigpu50.csv", *cluster, lookup);
   EXPECT_EQ(order_only.status().code(), ErrorCode::kUnsupported);
 }
@@ -180,6 +205,50 @@ TEST(OpenbTrace, BadRowsNameTheLine) {
   }
   const Status status = read_openb_nodes(path).status();
   EXPECT_EQ(status.message(), path + ":3: column 'gpu': 'two' is not an integer");
+  const auto nodes_error = [&path](const char* text) {
+    std::FILE* file = std::fopen(path.c_str(), "w");
+    std::fputs(text, file);
+    std::fclose(file);
+    return read_openb_nodes(path).status().message();
+  };
+  EXPECT_EQ(nodes_error("sn,cpu_milli,memory_mib,gpu,model\nn1,0,1,2,T4\n"),
+            path + ":2: column 'cpu_milli' must be between 1 and 1000000000000");
+  EXPECT_EQ(nodes_error("sn,cpu_milli,memory_mib,gpu,model\nn1,1,-5,2,T4\n"),
+            path + ":2: column 'memory_mib' must be between 1 and 1000000000000");
+  // Pods: a gpu_spec naming a model the nodes do not have, a CPU pod with a GPU share.
+  Cluster cluster;
+  DeviceType t4;
+  t4.name = "T4";
+  t4.sharing = Sharing::kMilli;
+  cluster.device_types.push_back(t4);
+  cluster.add_node("n1", 0, "r", 2, 8000, 1024);
+  const auto pods_error = [&path, &cluster](const char* text) {
+    std::FILE* file = std::fopen(path.c_str(), "w");
+    std::fputs(text, file);
+    std::fclose(file);
+    return read_openb_pod_requests(path, cluster).status().message();
+  };
+  const char* header = "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec\n";
+  EXPECT_EQ(pods_error((std::string(header) + "p1,1,1,1,1000,T4|A100\n").c_str()),
+            path + ":2: gpu_spec names unknown GPU model 'A100'");
+  EXPECT_EQ(pods_error((std::string(header) + "p1,1,1,1,1000,T4\np2,1,1,0,300,\n").c_str()),
+            path + ":3: a pod with num_gpu = 0 must have gpu_milli = 0");
+  EXPECT_EQ(pods_error((std::string(header) + "p1,-1,1,1,1000,\n").c_str()),
+            path + ":2: column 'cpu_milli' must be between 0 and 1000000000000");
+  Result<std::vector<PodRequest>> pods = [&] {
+    std::FILE* file = std::fopen(path.c_str(), "w");
+    std::fputs("name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec\np1,4000,2048,1,500,T4|T4\np2,2000,512,0,0,\n",
+               file);
+    std::fclose(file);
+    return read_openb_pod_requests(path, cluster);
+  }();
+  ASSERT_TRUE(pods.is_ok()) << pods.status().to_string();
+  ASSERT_EQ(pods->size(), 2u);
+  EXPECT_EQ((*pods)[0].types, (std::vector<DeviceTypeIndex>{0}));  // named twice, kept once
+  EXPECT_EQ((*pods)[0].cpu_milli, 4000u);
+  EXPECT_EQ((*pods)[0].memory_mib, 2048u);
+  EXPECT_EQ((*pods)[1].device_count, 0u);
+  std::filesystem::remove(path);
 }
 
 TEST(Synthetic, SameSeedSameJobsAndCalibratedToPhilly) {

@@ -13,16 +13,25 @@ class FirstFit final : public Placement {
 
   std::optional<Allocation> place(const ClusterState& state, const PlacementRequest& request,
                                   const std::vector<uint8_t>* blocked) const override {
+    if (request.device_count == 0) return best_host(state, request, [](NodeIndex n) { return n; });
     if (request.milli_per_device < kMilliPerDevice) {
       return best_device(state, request, blocked, [](DeviceIndex d) { return d; });
     }
+    return first_type_that_fits(request, [&](const PlacementRequest& single) { return place_whole(state, single, blocked); });
+  }
+
+ private:
+  static std::optional<Allocation> place_whole(const ClusterState& state, const PlacementRequest& request,
+                                               const std::vector<uint8_t>* blocked) {
     if (state.free_devices_of_type(request.type) < request.device_count) return std::nullopt;
     const std::vector<NodeIndex>& nodes = state.nodes_of_type(request.type);
     switch (request.locality) {
       case Locality::kAny: return take_in_order(state, request, nodes, blocked);
       case Locality::kNode:
         for (NodeIndex n : nodes) {
-          if (usable_free(state, n, blocked) >= request.device_count) return take_in_order(state, request, {n}, blocked);
+          if (usable_for(state, request, n, blocked) >= request.device_count) {
+            return take_in_order(state, request, {n}, blocked);
+          }
         }
         return std::nullopt;
       case Locality::kRack: {

@@ -20,12 +20,21 @@ class Topology final : public Placement {
 
   std::optional<Allocation> place(const ClusterState& state, const PlacementRequest& request,
                                   const std::vector<uint8_t>* blocked) const override {
+    if (request.device_count == 0) {
+      return best_host(state, request, [&state](NodeIndex n) { return std::pair(state.free_devices_on_node(n), n); });
+    }
     if (request.milli_per_device < kMilliPerDevice) {
       return best_device(state, request, blocked, [&state](DeviceIndex d) {
         const NodeIndex node = state.cluster().device_node[d];
         return std::tuple<uint32_t, uint32_t, DeviceIndex>(state.free_milli(d), state.free_devices_on_node(node), d);
       });
     }
+    return first_type_that_fits(request, [&](const PlacementRequest& single) { return place_whole(state, single, blocked); });
+  }
+
+ private:
+  static std::optional<Allocation> place_whole(const ClusterState& state, const PlacementRequest& request,
+                                               const std::vector<uint8_t>* blocked) {
     if (state.free_devices_of_type(request.type) < request.device_count) return std::nullopt;
     if (const std::optional<NodeIndex> node = tightest_node(state, request, blocked)) {
       return take_in_order(state, request, {*node}, blocked);
