@@ -44,6 +44,8 @@ void ChSearchSpaceBuilder::build(std::span<const Seed> seeds, bool forward, ChSe
     for (uint32_t arc = arcs.first_out[rank]; arc < arcs.first_out[rank + 1]; ++arc) {
       const uint32_t next = arcs.head[arc];
       const TravelTimeMs candidate = time_ms + arcs.travel_time_ms[arc];
+      // Beyond the limit it would never be settled, nor stall a node within it.
+      if (candidate > limit_ms) continue;
       if (stamp_[next] != round_ || candidate < time_ms_[next]) {
         stamp_[next] = round_;
         time_ms_[next] = candidate;

@@ -43,8 +43,12 @@ void FleetState::crow_fly_all_m(double now_s, const geo::LatLon& point, std::vec
 void FleetState::project_fleet(double now_s) {
   if (projected_at_s_ != now_s || projected_.size() != vehicles_.size()) {
     projected_.resize(vehicles_.size());
+    projected_version_.resize(vehicles_.size(), UINT64_MAX);
     for (const VehicleState& each : vehicles_) {
+      // A parked vehicle stays where it was projected until its course changes.
+      if (!each.driving && projected_version_[each.id] == each.version) continue;
       projected_[each.id] = projection_.to_xy(travel_.point_of(position_now(each, now_s)));
+      projected_version_[each.id] = each.driving ? UINT64_MAX : each.version;
     }
     projected_at_s_ = now_s;
   }

@@ -244,6 +244,7 @@ class FleetState {
   geo::LocalProjection projection_;
   double projected_at_s_ = -1.0;
   std::vector<geo::LocalProjection::Xy> projected_;  // per vehicle, at projected_at_s_
+  std::vector<uint64_t> projected_version_;          // per parked vehicle, its version when projected
 };
 
 }  // namespace bitgoeul::taxi

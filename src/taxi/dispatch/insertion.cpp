@@ -375,11 +375,13 @@ void InsertionDispatcher::Search::try_vehicle(FleetState& fleet, const VehicleSt
     pickup_by_s = std::min(pickup_by_s, best_cost_s_ - cost_bound_s(base, i, now_s, now_s) + now_s);
     Hop to_pickup;
     if (i == 0) {
-      // The vehicle's own search needs to reach no farther than that.
+      // A moving vehicle's search (one per moment) needs to reach no farther than that; a parked one's is kept
+      // whole for every rider until it moves.
       const double reach_ms = (pickup_by_s - leave_s) / fleet.travel_factor(leave_s) * 1000.0 + 2.0;
       const road::TravelTimeMs limit_ms =
-          reach_ms >= static_cast<double>(road::kInfiniteTime) ? road::kInfiniteTime
-                                                                : static_cast<road::TravelTimeMs>(std::max(0.0, reach_ms));
+          !vehicle.driving || reach_ms >= static_cast<double>(road::kInfiniteTime)
+              ? road::kInfiniteTime
+              : static_cast<road::TravelTimeMs>(std::max(0.0, reach_ms));
       const RoadPosition position = fleet.position_now(vehicle, now_s);
       Times times;
       to_new_.meet_all(fleet.position_space(vehicle, position, limit_ms), times);
