@@ -5,6 +5,7 @@
 #include "npu/cluster_file.h"
 #include "core/csv_reader.h"
 #include "npu/job_csv.h"
+#include "npu/job_logs.h"
 #include "npu/openb_trace.h"
 #include "npu/synthetic_workload.h"
 
@@ -47,8 +48,15 @@ Result<Inputs> load_inputs(const InputPaths& paths) {
     BITGOEUL_ASSIGN_OR_RETURN(inputs.workload, generate_synthetic(options, inputs.cluster, inputs.tenants));
     return inputs;
   }
+  if (ends_with(paths.trace, ".json") || ends_with(paths.trace, "cluster_job_log")) {
+    BITGOEUL_ASSIGN_OR_RETURN(inputs.workload, read_philly_job_log(paths.trace, inputs.cluster, lookup));
+    if (inputs.workload.jobs.empty()) return invalid_input("{}: no jobs", paths.trace);
+    return inputs;
+  }
   BITGOEUL_ASSIGN_OR_RETURN(CsvReader probe, CsvReader::open(paths.trace));
-  if (probe.has_column("gpu_milli")) {
+  if (probe.has_column("gpu_num") && probe.has_column("node_num")) {
+    BITGOEUL_ASSIGN_OR_RETURN(inputs.workload, read_helios_log(paths.trace, inputs.cluster, lookup));
+  } else if (probe.has_column("gpu_milli")) {
     BITGOEUL_ASSIGN_OR_RETURN(inputs.workload, read_openb_pods(paths.trace, inputs.cluster, lookup));
   } else {
     BITGOEUL_ASSIGN_OR_RETURN(inputs.workload, read_job_csv(paths.trace, inputs.cluster, lookup));

@@ -1,9 +1,11 @@
-// libFuzzer target for the npu input parsers. The first byte chooses the parser (its value mod 3; seeds use the
-// characters '0', '1', '2'), an optional newline after it is skipped, and the rest is the file's text:
+// libFuzzer target for the npu input parsers. The first byte chooses the parser ((its value − '0') mod 5; seeds use
+// the characters '0' to '4'), an optional newline after it is skipped, and the rest is the file's text:
 //   0  cluster TOML; a cluster that parses must validate, and a one-job trace must simulate on it
 //   1  tenants TOML against a fixed two-type cluster; tenants that parse must validate
 //   2  job CSV against that cluster (tenants from the trace); a small workload that parses must simulate under
 //      every invariant check
+//   3  Philly cluster_job_log (JSON) against that cluster; likewise
+//   4  Helios cluster_log.csv against that cluster; likewise
 // Any input must end in a result or an error Status; crashes, hangs, leaks and sanitizer reports are bugs, and so
 // is a simulation that reports a broken invariant (std::abort).
 // Seed corpus: tests/fuzz/npu_parsers/.
@@ -15,6 +17,7 @@
 
 #include "npu/cluster_file.h"
 #include "npu/job_csv.h"
+#include "npu/job_logs.h"
 #include "npu/placement/placement.h"
 #include "npu/policies/policy.h"
 #include "npu/simulator.h"
@@ -82,7 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t skip = 1;
   if (size > 1 && data[1] == '\n') skip = 2;
   std::string text(reinterpret_cast<const char*>(data) + skip, size - skip);
-  switch (selector % 3) {
+  switch ((selector + 256 - '0') % 5) {
     case 0: {
       Result<Cluster> cluster = parse_cluster(text, "fuzz.toml");
       if (!cluster.is_ok()) return 0;
@@ -102,7 +105,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     default: {
       Tenants tenants;
       TenantLookup lookup(tenants, fixed_cluster().device_types.size(), true);
-      Result<Workload> workload = parse_job_csv(std::move(text), "fuzz.csv", fixed_cluster(), lookup);
+      const int parser = (selector + 256 - '0') % 5;
+      Result<Workload> workload =
+          parser == 2   ? parse_job_csv(std::move(text), "fuzz.csv", fixed_cluster(), lookup)
+          : parser == 3 ? parse_philly_job_log(text, "fuzz.json", fixed_cluster(), lookup)
+                        : parse_helios_log(std::move(text), "fuzz.csv", fixed_cluster(), lookup);
       if (!workload.is_ok() || workload->jobs.size() > kMaxJobsSimulated) return 0;
       simulate_or_abort(fixed_cluster(), tenants, *workload, static_cast<uint8_t>(size));
       return 0;
