@@ -570,7 +570,35 @@ Status write_npu_plan(const NpuPlanner& planner, const NpuPlan& plan, const std:
     }
     report.charts.push_back(std::move(chart));
   }
-  report.tables.push_back(std::move(table));
+  // The summary: per growth level and policy, the cheapest mix meeting the target.
+  ReportTable summary{"Cheapest mix meeting the target, per growth level and policy",
+                      {"growth", "policy", "mix", "cards", "queueing p95", "JCT p95", "utilisation", "KRW per year"},
+                      {},
+                      {}};
+  for (size_t level = 0; level < plan.growth_levels.size(); ++level) {
+    for (const std::string& policy : sweep.policies) {
+      std::optional<size_t> best;
+      for (size_t i = 0; i < plan.options.size(); ++i) {
+        const NpuOption& o = plan.options[i];
+        if (o.point.growth != plan.growth_levels[level] || o.point.policy != policy || !o.meets_target) continue;
+        if (!best || o.cost.total_krw() < plan.options[*best].cost.total_krw()) best = i;
+      }
+      std::vector<std::string> row = {fmt::format("×{:g}", plan.growth_levels[level]), policy};
+      if (best) {
+        const NpuOption& o = plan.options[*best];
+        if (plan.chosen[level] == best) summary.highlighted_rows.push_back(summary.rows.size());
+        row.insert(row.end(), {mix_text(o.point.nodes), fmt::format("{}", o.cards),
+                               fmt::format("{:.2f} h", o.metrics.wait_p95_s / 3600),
+                               fmt::format("{:.2f} h", o.metrics.jct_p95_s / 3600),
+                               fmt::format("{:.1f}%", o.metrics.utilisation * 100), format_krw(o.cost.total_krw())});
+      } else {
+        row.insert(row.end(), {"none swept meets the target", "-", "-", "-", "-", "-"});
+      }
+      summary.rows.push_back(std::move(row));
+    }
+  }
+  report.tables.push_back(std::move(summary));
+  report.appendix_tables.push_back(std::move(table));
   nlohmann::json target = {{"min_finished", sweep.target.min_finished}};
   if (std::isfinite(sweep.target.max_wait_p95_s)) target["max_wait_p95_s"] = sweep.target.max_wait_p95_s;
   if (std::isfinite(sweep.target.max_jct_p95_s)) target["max_jct_p95_s"] = sweep.target.max_jct_p95_s;

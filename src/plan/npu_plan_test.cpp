@@ -85,7 +85,8 @@ TEST(NpuSweep, TheShippedSweepReads) {
   ASSERT_TRUE(sweep.is_ok()) << sweep.status().to_string();
   EXPECT_EQ(sweep->synthetic_jobs, 2000u);
   EXPECT_EQ(sweep->policies, (std::vector<std::string>{"fifo", "easy"}));
-  EXPECT_EQ(sweep->nodes.at("RNGD"), (std::vector<uint32_t>{3, 4, 6}));
+  EXPECT_EQ(sweep->nodes.at("RNGD"), (std::vector<uint32_t>{4, 6, 8}));
+  EXPECT_TRUE(sweep->tenants.empty());
   EXPECT_DOUBLE_EQ(sweep->target.max_wait_p95_s, 3600);
   EXPECT_TRUE(std::filesystem::exists(sweep->cluster)) << sweep->cluster;
   EXPECT_TRUE(std::filesystem::exists(sweep->cost_model)) << sweep->cost_model;

@@ -45,15 +45,16 @@ struct ReportTable {
 struct PlanReport {
   std::string title;
   std::vector<std::string> notes;  // paragraphs under the title (plain text, escaped)
+  std::vector<ReportTable> tables;           // before the charts: the summary
   std::vector<TradeOffChart> charts;
-  std::vector<ReportTable> tables;
+  std::vector<ReportTable> appendix_tables;  // after the charts: the detail
 };
 
 // The chart alone (an <svg> element), for tests and embedding.
 std::string trade_off_svg(const TradeOffChart& chart);
 Status write_plan_report(const PlanReport& report, const std::string& path);
 
-// Formats KRW for people: 1.23 억, 4.5 만, as Korean budgets are read, with the plain number in tooltips.
+// Formats KRW for people, in thousands, millions, billions or trillions (k, M, B, T): "12.96 M KRW".
 std::string format_krw(double krw);
 
 }  // namespace bitgoeul::plan

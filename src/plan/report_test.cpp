@@ -34,10 +34,11 @@ TEST(PlanReport, EmptyAndDegenerateChartsStillDraw) {
   EXPECT_EQ(one.find("inf"), std::string::npos);
 }
 
-TEST(PlanReport, KrwReadsAsKoreanBudgetsDo) {
-  EXPECT_EQ(format_krw(2.5e12), "2.50 조 KRW");
-  EXPECT_EQ(format_krw(123'000'000), "1.23 억 KRW");
-  EXPECT_EQ(format_krw(45'000), "4.5 만 KRW");
+TEST(PlanReport, KrwReadsInThousandsMillionsBillionsTrillions) {
+  EXPECT_EQ(format_krw(2.5e12), "2.50 T KRW");  // 2.5 조: the long-term mobility plan
+  EXPECT_EQ(format_krw(123'000'000), "123.00 M KRW");
+  EXPECT_EQ(format_krw(4'560'000'000), "4.56 B KRW");
+  EXPECT_EQ(format_krw(45'000), "45.0 k KRW");
   EXPECT_EQ(format_krw(900), "900 KRW");
 }
 

@@ -26,7 +26,7 @@ std::string sweep_text(const std::string& axes, const std::string& target = "min
 TEST(TaxiSweep, TheShippedSweepReads) {
   auto sweep = read_taxi_sweep(kSource + "/examples/plan/pilot-taxi.toml");
   ASSERT_TRUE(sweep.is_ok()) << sweep.status().to_string();
-  EXPECT_EQ(sweep->fleets.front(), 10u);
+  EXPECT_EQ(sweep->fleets.front(), 20u);
   EXPECT_EQ(sweep->policies.size(), 2u);
   EXPECT_EQ(sweep->demand_levels, (std::vector<double>{1.0, 1.5, 2.0}));
   EXPECT_DOUBLE_EQ(sweep->target.min_served, 0.95);
