@@ -62,7 +62,7 @@ class SlurmBackendTest : public ::testing::Test {
   static Result<ProcessOutput> control(const std::string& action) {
     ProcessOptions options;
     options.environment = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                           "SLURM_LOCAL_PORT=28617"};
+                           "SLURM_LOCAL_PORT=28817"};
     options.timeout_s = 120;
     return run_process({"/bin/bash", kScript, action, state_}, options);
   }
