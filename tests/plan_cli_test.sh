@@ -84,6 +84,21 @@ sed 's/max_wait_p95_s = 600/max_wait_p95_s = 601/' "$work/taxi.toml" >"$work/tax
 if grep -q "0 already done" "$work/edited.log"; then pass "an edited sweep file reruns its points"; else
   fail "an edited sweep file reruns its points: $(cat "$work/edited.log")"; fi
 
+# --- Bisection: the smallest fleet in 3..40 with a handful of simulations; the fleet below it misses.
+sed 's/^fleet = .*/fleet_bisect = [3, 40]/' "$work/taxi.toml" >"$work/bisect.toml"
+if "$bitgoeul" plan taxi "$work/bisect.toml" -o "$work/bisect" --jobs 2 >"$work/bisect.log" 2>&1 && python3 - "$work/bisect" <<'PY'
+import csv, json, sys
+d = sys.argv[1]
+rows = list(csv.DictReader(open(f"{d}/points.csv")))
+assert 3 <= len(rows) <= 7, len(rows)
+fleet = json.load(open(f"{d}/plan.json"))["smallest_fleet"][0]["fleet"]
+by_fleet = {int(r["fleet"]): r for r in rows}
+assert by_fleet[fleet]["meets_target"] == "1"
+assert fleet == 3 or by_fleet[fleet - 1]["meets_target"] == "0", (fleet, sorted(by_fleet))
+PY
+then pass "fleet_bisect finds the smallest fleet ($(grep -c . "$work/bisect/points.jsonl") simulations)"; else
+  fail "fleet_bisect: $(cat "$work/bisect.log")"; fi
+
 # --- NPU: the example center, a small synthetic workload, two RNGD counts and two policies.
 cat >"$work/npu.toml" <<TOML
 cluster = "$root/examples/npu/gwangju_cluster.toml"

@@ -151,15 +151,50 @@ Result<std::optional<std::vector<nlohmann::json>>> run_sweep(const PlanArgs& arg
   return Metrics(std::move(metrics));
 }
 
+// The fleet search by bisection: rounds of probes on worker threads, stored as they finish.
+Result<std::optional<std::vector<nlohmann::json>>> run_bisection(const PlanArgs& args, plan::TaxiPlanner& planner) {
+  BITGOEUL_RETURN_IF_ERROR(plan::ensure_directory(args.output));
+  std::string note;
+  BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<plan::PointStore> store,
+                            plan::PointStore::open(args.output + "/points.jsonl", &note));
+  if (!note.empty()) fmt::print("{}\n", note);
+  const size_t stored_before = store->size();
+  plan::RunOptions options;
+  options.jobs = args.jobs;
+  options.max_points = args.max_points;
+  const auto start = std::chrono::steady_clock::now();
+  BITGOEUL_ASSIGN_OR_RETURN(std::optional<std::vector<nlohmann::json>> metrics,
+                            plan::bisect_taxi_fleets(planner, *store, options));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  fmt::print("bisection: {} fleets simulated now in {:.1f} s with {} worker(s); {} were already in {}\n",
+             store->size() - stored_before, seconds, args.jobs, stored_before, store->path());
+  if (!metrics) {
+    fmt::print("stopped after --max-points {}; run the same command again to continue the search\n",
+               args.max_points);
+  }
+  return metrics;
+}
+
 Status run_plan_taxi(const PlanArgs& args) {
   BITGOEUL_ASSIGN_OR_RETURN(const plan::TaxiSweep sweep, plan::read_taxi_sweep(args.sweep));
   BITGOEUL_ASSIGN_OR_RETURN(const plan::TaxiCostModel model, plan::read_taxi_cost_model(sweep.cost_model));
   BITGOEUL_ASSIGN_OR_RETURN(const std::unique_ptr<plan::TaxiPlanner> planner, plan::TaxiPlanner::create(sweep));
-  fmt::print("sweep {}: scenario {} ({} points; map and hierarchy built once)\n", sweep.path,
-             planner->scenario().scenario.name, planner->points().size());
-  const plan::PointFunction run = [&planner](size_t index) { return planner->run_point(index); };
-  BITGOEUL_ASSIGN_OR_RETURN(const std::optional<std::vector<nlohmann::json>> metrics,
-                            run_sweep(args, "taxi", planner->sweep_points(), run));
+  if (sweep.fleet_bisect) {
+    fmt::print("sweep {}: scenario {} ({} options, fleets {} to {} by bisection; map and hierarchy built once)\n",
+               sweep.path, planner->scenario().scenario.name, planner->groups().size(), sweep.fleet_bisect->first,
+               sweep.fleet_bisect->second);
+  } else {
+    fmt::print("sweep {}: scenario {} ({} points; map and hierarchy built once)\n", sweep.path,
+               planner->scenario().scenario.name, planner->points().size());
+  }
+  std::optional<std::vector<nlohmann::json>> metrics;
+  if (sweep.fleet_bisect) {
+    if (args.slurm || args.point >= 0) return unsupported("--slurm and --point need fleet sizes, not fleet_bisect");
+    BITGOEUL_ASSIGN_OR_RETURN(metrics, run_bisection(args, *planner));
+  } else {
+    const plan::PointFunction run = [&planner](size_t index) { return planner->run_point(index); };
+    BITGOEUL_ASSIGN_OR_RETURN(metrics, run_sweep(args, "taxi", planner->sweep_points(), run));
+  }
   if (!metrics) return Status::ok();
   BITGOEUL_ASSIGN_OR_RETURN(const plan::TaxiPlan result, plan::make_taxi_plan(*planner, model, *metrics));
   BITGOEUL_RETURN_IF_ERROR(plan::write_taxi_plan(*planner, result, args.output));

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <filesystem>
 #include <random>
+#include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -85,9 +87,16 @@ Result<TaxiSweep> read_taxi_sweep(const std::string& path) {
   }
   BITGOEUL_ASSIGN_OR_RETURN(std::optional<ConfigReader> axes, reader.table_or_none("axes"));
   if (!axes) return reader.error({}, "missing [axes]");
-  if (!axes->has("fleet")) return axes->error({}, "missing required key 'axes.fleet' (fleet sizes to sweep)");
-  BITGOEUL_ASSIGN_OR_RETURN(sweep.fleets, whole_axis(*axes, "fleet", 1, 100000));
-  if (sweep.fleets.empty()) return axes->error("fleet", "give at least one fleet size");
+  if (axes->has("fleet_bisect")) {
+    if (axes->has("fleet")) return axes->error("fleet_bisect", "give fleet (sizes to sweep) or fleet_bisect, not both");
+    BITGOEUL_ASSIGN_OR_RETURN(std::vector<uint32_t> range, whole_axis(*axes, "fleet_bisect", 1, 100000));
+    if (range.size() != 2) return axes->error("fleet_bisect", "expected [smallest, largest] fleet to search");
+    sweep.fleet_bisect = std::pair{range[0], range[1]};
+  } else {
+    if (!axes->has("fleet")) return axes->error({}, "missing required key 'axes.fleet' (fleet sizes to sweep)");
+    BITGOEUL_ASSIGN_OR_RETURN(sweep.fleets, whole_axis(*axes, "fleet", 1, 100000));
+    if (sweep.fleets.empty()) return axes->error("fleet", "give at least one fleet size");
+  }
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<uint32_t> capacities, whole_axis(*axes, "capacity", 1, 64));
   for (const uint32_t c : capacities) sweep.capacities.push_back(static_cast<uint16_t>(c));
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<std::string> policies, axes->strings_or_empty("policy"));
@@ -209,7 +218,8 @@ Result<std::unique_ptr<TaxiPlanner>> TaxiPlanner::create(const TaxiSweep& sweep)
   if (planner->sweep_.capacities.empty()) planner->sweep_.capacities = {scenario.scenario.fleet.capacity};
   if (planner->sweep_.policies.empty()) planner->sweep_.policies = {scenario.scenario.dispatch.policy};
   const TaxiSweep& s = planner->sweep_;
-  const size_t total = s.demand_levels.size() * s.policies.size() * s.capacities.size() * s.fleets.size();
+  const size_t fleets = s.fleet_bisect ? 1 : s.fleets.size();
+  const size_t total = s.demand_levels.size() * s.policies.size() * s.capacities.size() * fleets;
   if (total > kMaxPoints) {
     return invalid_input("{}: the axes make {} points; at most {} are allowed", sweep.path, total, kMaxPoints);
   }
@@ -235,25 +245,48 @@ Result<std::unique_ptr<TaxiPlanner>> TaxiPlanner::create(const TaxiSweep& sweep)
 
   BITGOEUL_ASSIGN_OR_RETURN(std::string sweep_text, read_text_file(sweep.path));
   BITGOEUL_ASSIGN_OR_RETURN(std::string scenario_text, read_text_file(sweep.scenario));
-  const std::string inputs = fingerprint(sweep_text) + fingerprint(scenario_text);
-  for (size_t level = 0; level < s.demand_levels.size(); ++level) {
+  planner->inputs_ = fingerprint(sweep_text) + fingerprint(scenario_text);
+  std::vector<TaxiPoint> points;
+  for (const double level : s.demand_levels) {
     for (const taxi::DispatchPolicy policy : s.policies) {
       for (const uint16_t capacity : s.capacities) {
-        for (const uint32_t fleet : s.fleets) {
-          const TaxiPoint point{s.demand_levels[level], policy, capacity, fleet};
-          planner->points_.push_back(point);
-          planner->point_level_.push_back(level);
-          nlohmann::json params = taxi_point_params(point);
-          planner->sweep_points_.push_back({point_key(inputs, params), std::move(params)});
-        }
+        for (const uint32_t fleet : s.fleets) points.push_back({level, policy, capacity, fleet});
       }
     }
   }
+  planner->set_points(std::move(points));
   return planner;
 }
 
-Result<nlohmann::json> TaxiPlanner::run_point(size_t index) const {
-  const TaxiPoint& point = points_.at(index);
+SweepPoint TaxiPlanner::sweep_point(const TaxiPoint& point) const {
+  nlohmann::json params = taxi_point_params(point);
+  return {point_key(inputs_, params), std::move(params)};
+}
+
+void TaxiPlanner::set_points(std::vector<TaxiPoint> points) {
+  points_ = std::move(points);
+  sweep_points_.clear();
+  for (const TaxiPoint& point : points_) sweep_points_.push_back(sweep_point(point));
+}
+
+Result<nlohmann::json> TaxiPlanner::run_point(size_t index) const { return run(points_.at(index)); }
+
+std::vector<std::pair<size_t, TaxiPoint>> TaxiPlanner::groups() const {
+  std::vector<std::pair<size_t, TaxiPoint>> groups;
+  for (size_t level = 0; level < sweep_.demand_levels.size(); ++level) {
+    for (const taxi::DispatchPolicy policy : sweep_.policies) {
+      for (const uint16_t capacity : sweep_.capacities) {
+        groups.push_back({level, TaxiPoint{sweep_.demand_levels[level], policy, capacity, 0}});
+      }
+    }
+  }
+  return groups;
+}
+
+Result<nlohmann::json> TaxiPlanner::run(const TaxiPoint& point) const {
+  const auto level = std::find(sweep_.demand_levels.begin(), sweep_.demand_levels.end(), point.demand);
+  if (level == sweep_.demand_levels.end()) return internal_error("demand level {} is not swept", point.demand);
+  const std::vector<taxi::TripRequest>& demand = demand_[static_cast<size_t>(level - sweep_.demand_levels.begin())];
   taxi::Scenario scenario = scenario_.scenario;
   scenario.fleet.size = point.fleet;
   scenario.fleet.capacity = point.capacity;
@@ -264,7 +297,7 @@ Result<nlohmann::json> TaxiPlanner::run_point(size_t index) const {
   options.show_progress = false;
   if (world_->permit_rules) options.permit = &*world_->permit_rules;
   BITGOEUL_ASSIGN_OR_RETURN(taxi::SimulationResult result,
-                            taxi::simulate(travel, scenario, demand_[point_level_[index]], options));
+                            taxi::simulate(travel, scenario, demand, options));
   const taxi::Kpis kpis = taxi::compute_kpis(result);
   TaxiPointMetrics m;
   m.requests = kpis.overall.requests;
@@ -283,6 +316,104 @@ Result<nlohmann::json> TaxiPlanner::run_point(size_t index) const {
   m.utilisation = kpis.fleet.utilisation;
   m.average_occupancy = kpis.fleet.average_occupancy;
   return taxi_metrics_json(m);
+}
+
+bool meets_taxi_target(const TaxiPointMetrics& m, const TaxiTarget& target) {
+  return m.service_rate >= target.min_served && m.wait_p95_s <= target.max_wait_p95_s &&
+         m.wait_mean_s <= target.max_wait_mean_s;
+}
+
+Result<std::optional<std::vector<nlohmann::json>>> bisect_taxi_fleets(TaxiPlanner& planner, PointStore& store,
+                                                                      const RunOptions& options) {
+  using Metrics = std::optional<std::vector<nlohmann::json>>;
+  const TaxiSweep& sweep = planner.sweep();
+  if (!sweep.fleet_bisect) return internal_error("the sweep has no fleet_bisect");
+  const auto [smallest, largest] = *sweep.fleet_bisect;
+  // Per group, the fleets known to miss (below `low`) and to meet (`high`) the target: the answer lies in
+  // (low, high]. The largest fleet is tried first; if it misses, no fleet in the range meets the target.
+  struct Search {
+    TaxiPoint group;
+    int64_t low;   // largest fleet known to miss (smallest − 1 at first)
+    int64_t high;  // smallest fleet known to meet; largest + 1 while unknown
+    bool done = false;
+  };
+  std::vector<Search> searches;
+  for (const auto& [level, group] : planner.groups()) {
+    searches.push_back({group, static_cast<int64_t>(smallest) - 1, static_cast<int64_t>(largest) + 1});
+  }
+  std::map<std::tuple<double, int, uint16_t, uint32_t>, nlohmann::json> evaluated;
+  size_t budget = options.max_points;
+  const auto key_of = [](const TaxiPoint& p) {
+    return std::tuple<double, int, uint16_t, uint32_t>{p.demand, static_cast<int>(p.policy), p.capacity, p.fleet};
+  };
+  while (true) {
+    std::vector<TaxiPoint> probes;
+    for (Search& search : searches) {
+      if (search.done) continue;
+      if (search.high == static_cast<int64_t>(largest) + 1 && search.low == static_cast<int64_t>(smallest) - 1) {
+        probes.push_back(search.group);
+        probes.back().fleet = largest;  // first probe: does the largest fleet meet the target at all?
+      } else if (search.high - search.low > 1) {
+        probes.push_back(search.group);
+        probes.back().fleet = static_cast<uint32_t>(search.low + (search.high - search.low) / 2);
+      } else {
+        search.done = true;
+      }
+    }
+    if (probes.empty()) break;
+    std::vector<SweepPoint> points;
+    for (const TaxiPoint& probe : probes) points.push_back(planner.sweep_point(probe));
+    RunOptions round = options;
+    if (options.max_points > 0) {
+      // --max-points bounds the new simulations of the whole search; stored probes cost nothing.
+      size_t missing = 0;
+      for (const SweepPoint& point : points) missing += store.find(point.key) == nullptr ? 1 : 0;
+      if (missing > 0 && budget == 0) return Metrics();
+      round.max_points = budget;  // 0 only when nothing is missing: then every probe is reused
+    }
+    BITGOEUL_ASSIGN_OR_RETURN(RunSummary summary,
+                              run_points(points, [&](size_t i) { return planner.run(probes[i]); }, store, round));
+    if (options.max_points > 0) budget -= std::min(budget, summary.ran);
+    if (!summary.complete()) return Metrics();
+    size_t next = 0;
+    for (Search& search : searches) {
+      if (search.done) continue;
+      const TaxiPoint& probe = probes[next];
+      const nlohmann::json& metrics = *summary.metrics[next];
+      ++next;
+      evaluated[key_of(probe)] = metrics;
+      BITGOEUL_ASSIGN_OR_RETURN(const TaxiPointMetrics m, taxi_metrics_from_json(metrics));
+      const bool meets = meets_taxi_target(m, sweep.target);
+      if (probe.fleet == largest && search.high == static_cast<int64_t>(largest) + 1 &&
+          search.low == static_cast<int64_t>(smallest) - 1) {
+        if (meets) {
+          search.high = largest;
+        } else {
+          search.done = true;  // even the largest fleet misses
+        }
+      } else if (meets) {
+        search.high = probe.fleet;
+      } else {
+        search.low = probe.fleet;
+      }
+    }
+  }
+  // Every fleet tried, grouped and ascending, as the plan expects.
+  std::vector<TaxiPoint> points;
+  std::vector<nlohmann::json> metrics;
+  for (const auto& [level, group] : planner.groups()) {
+    for (const auto& [key, value] : evaluated) {
+      if (std::get<0>(key) == group.demand && std::get<1>(key) == static_cast<int>(group.policy) &&
+          std::get<2>(key) == group.capacity) {
+        TaxiPoint point = group;
+        point.fleet = std::get<3>(key);
+        points.push_back(point);
+        metrics.push_back(value);
+      }
+    }
+  }
+  planner.set_points(std::move(points));
+  return Metrics(std::move(metrics));
 }
 
 Result<TaxiPlan> make_taxi_plan(const TaxiPlanner& planner, const TaxiCostModel& model,
@@ -306,20 +437,17 @@ Result<TaxiPlan> make_taxi_plan(const TaxiPlanner& planner, const TaxiCostModel&
     option.metrics = *parsed;
     option.cost = taxi_day_cost(model, option.point.fleet, depots, option.metrics.occupied_km + option.metrics.empty_km,
                                 plan.service_hours);
-    option.meets_target = option.metrics.service_rate >= sweep.target.min_served &&
-                          option.metrics.wait_p95_s <= sweep.target.max_wait_p95_s &&
-                          option.metrics.wait_mean_s <= sweep.target.max_wait_mean_s;
+    option.meets_target = meets_taxi_target(option.metrics, sweep.target);
     plan.options.push_back(option);
   }
   // Points come grouped (demand, policy, capacity) with the fleets ascending inside each group.
-  for (size_t begin = 0; begin < plan.options.size(); begin += sweep.fleets.size()) {
+  for (size_t begin = 0, end = 0; begin < plan.options.size(); begin = end) {
     const TaxiPoint& first = plan.options[begin].point;
     TaxiGroup group{first.demand, first.policy, first.capacity, std::nullopt};
-    for (size_t i = begin; i < begin + sweep.fleets.size(); ++i) {
-      if (plan.options[i].meets_target) {
-        group.smallest = i;
-        break;
-      }
+    for (end = begin; end < plan.options.size(); ++end) {
+      const TaxiPoint& p = plan.options[end].point;
+      if (p.demand != first.demand || p.policy != first.policy || p.capacity != first.capacity) break;
+      if (!group.smallest && plan.options[end].meets_target) group.smallest = end;
     }
     plan.groups.push_back(group);
   }
@@ -434,7 +562,7 @@ Status write_taxi_plan(const TaxiPlanner& planner, const TaxiPlan& plan, const s
         if (plan.chosen[level] == group.smallest) groups_table.highlighted_rows.push_back(groups_table.rows.size());
       }
     } else {
-      row.push_back(fmt::format("none up to {}", sweep.fleets.back()));
+      row.push_back(fmt::format("none up to {}", sweep.fleet_bisect ? sweep.fleet_bisect->second : sweep.fleets.back()));
       row.insert(row.end(), {"-", "-", "-", "-"});
     }
     groups_table.rows.push_back(std::move(row));

@@ -40,10 +40,14 @@ struct TaxiSweep {
   std::vector<uint16_t> capacities;
   std::vector<taxi::DispatchPolicy> policies;
   std::vector<double> demand_levels;  // multipliers of the scenario's trips, ascending
+  // Instead of `fleets`: search [first, second] by bisection for the smallest fleet meeting the target, assuming
+  // service improves with the fleet (about log2(range) simulations per option instead of one per size).
+  std::optional<std::pair<uint32_t, uint32_t>> fleet_bisect;
   TaxiTarget target;
 };
 
-// Errors name the file, line and key. Axes left out take the scenario's value (demand: 1.0); `fleet` is required.
+// Errors name the file, line and key. Axes left out take the scenario's value (demand: 1.0); `fleet` (or
+// `fleet_bisect`) is required.
 Result<TaxiSweep> read_taxi_sweep(const std::string& path);
 
 struct TaxiPoint {
@@ -87,6 +91,13 @@ class TaxiPlanner {
 
   // Simulates point `index`. Safe to call from several threads at once.
   Result<nlohmann::json> run_point(size_t index) const;
+  // Simulates any point of the sweep's demand levels (bisection makes its points as it goes). Thread-safe.
+  Result<nlohmann::json> run(const TaxiPoint& point) const;
+  SweepPoint sweep_point(const TaxiPoint& point) const;
+  // Replaces the points (grouped by demand, policy and capacity in the sweep's order, fleets ascending).
+  void set_points(std::vector<TaxiPoint> points);
+  // The (demand level index, point with fleet 0) of every (demand, policy, capacity), in the sweep's order.
+  std::vector<std::pair<size_t, TaxiPoint>> groups() const;
 
  private:
   TaxiPlanner() = default;
@@ -95,10 +106,20 @@ class TaxiPlanner {
   taxi::ScenarioFile scenario_;
   std::unique_ptr<taxi::ScenarioWorld> world_;
   std::vector<std::vector<taxi::TripRequest>> demand_;  // per demand level
+  std::string inputs_;  // fingerprint of the sweep and scenario files
   std::vector<TaxiPoint> points_;
-  std::vector<size_t> point_level_;  // index into demand_
   std::vector<SweepPoint> sweep_points_;
 };
+
+bool meets_taxi_target(const TaxiPointMetrics& metrics, const TaxiTarget& target);
+
+// With sweep().fleet_bisect: per (demand, policy, capacity), tries the largest fleet, then halves the range
+// between the largest known to miss and the smallest known to meet, until they are adjacent; each round's probes
+// run together on `options.jobs` workers and are stored as they finish, so a rerun replays the rounds from the
+// store. Sets the planner's points to every fleet tried and returns their metrics; nullopt when
+// options.max_points stopped it first.
+Result<std::optional<std::vector<nlohmann::json>>> bisect_taxi_fleets(TaxiPlanner& planner, PointStore& store,
+                                                                      const RunOptions& options);
 
 // ---- The plan: costs, targets, choices -------------------------------------------------------------------------
 

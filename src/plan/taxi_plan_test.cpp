@@ -164,3 +164,103 @@ TEST(TaxiPlanner, PilotSweepFindsTheSmallestFleetAndIsTheSameWithTwoWorkers) {
 
 }  // namespace
 }  // namespace bitgoeul::plan
+
+namespace bitgoeul::plan {
+namespace {
+
+std::string fresh_store(const std::string& name) {
+  const auto path = std::filesystem::temp_directory_path() / "bitgoeul_taxi_plan_test" / name;
+  std::filesystem::remove(path);
+  return path.string();
+}
+
+// Bisection finds the smallest fleet a full sweep of every size finds, with a handful of simulations, the same
+// with two workers, and the same again when stopped half-way and resumed.
+TEST(TaxiPlanner, BisectionFindsWhatTheFullSweepFinds) {
+  const std::string target = "min_served = 0.9\nmax_wait_p95_s = 600\n";
+  std::string every;
+  for (int fleet = 3; fleet <= 40; ++fleet) every += std::to_string(fleet) + ",";
+  auto grid_sweep = read_taxi_sweep(write_file(
+      "grid.toml", sweep_text("fleet = [" + every + "]\npolicy = [\"nearest_idle\"]\ndemand = [0.3]\n", target)));
+  ASSERT_TRUE(grid_sweep.is_ok()) << grid_sweep.status().to_string();
+  auto grid = TaxiPlanner::create(*grid_sweep);
+  ASSERT_TRUE(grid.is_ok()) << grid.status().to_string();
+  std::optional<uint32_t> smallest;
+  for (size_t i = 0; i < (*grid)->points().size() && !smallest; ++i) {
+    auto m = (*grid)->run_point(i);
+    ASSERT_TRUE(m.is_ok());
+    if (meets_taxi_target(*taxi_metrics_from_json(*m), grid_sweep->target)) smallest = (*grid)->points()[i].fleet;
+  }
+  ASSERT_TRUE(smallest.has_value());
+
+  auto bisect_sweep = read_taxi_sweep(write_file(
+      "bisect.toml", sweep_text("fleet_bisect = [3, 40]\npolicy = [\"nearest_idle\"]\ndemand = [0.3]\n", target)));
+  ASSERT_TRUE(bisect_sweep.is_ok()) << bisect_sweep.status().to_string();
+  auto model = read_taxi_cost_model(bisect_sweep->cost_model);
+  ASSERT_TRUE(model.is_ok());
+  std::vector<std::vector<nlohmann::json>> runs;
+  for (const unsigned jobs : {1u, 2u}) {
+    auto planner = TaxiPlanner::create(*bisect_sweep);
+    ASSERT_TRUE(planner.is_ok()) << planner.status().to_string();
+    EXPECT_TRUE((*planner)->points().empty());
+    auto store = PointStore::open(fresh_store(fmt::format("bisect{}.jsonl", jobs)));
+    ASSERT_TRUE(store.is_ok());
+    RunOptions options;
+    options.jobs = jobs;
+    auto metrics = bisect_taxi_fleets(**planner, **store, options);
+    ASSERT_TRUE(metrics.is_ok()) << metrics.status().to_string();
+    ASSERT_TRUE(metrics->has_value());
+    EXPECT_LE((*store)->size(), 7u);  // the largest, then halving 38 sizes
+    auto plan = make_taxi_plan(**planner, *model, **metrics);
+    ASSERT_TRUE(plan.is_ok()) << plan.status().to_string();
+    ASSERT_EQ(plan->groups.size(), 1u);
+    ASSERT_TRUE(plan->groups[0].smallest.has_value());
+    EXPECT_EQ(plan->options[*plan->groups[0].smallest].point.fleet, *smallest);
+    for (size_t i = 1; i < plan->options.size(); ++i) {
+      EXPECT_LT(plan->options[i - 1].point.fleet, plan->options[i].point.fleet);
+    }
+    runs.push_back(**metrics);
+  }
+  EXPECT_EQ(runs[0], runs[1]);
+
+  // Stopped after two simulations, then resumed: the same points, none simulated twice.
+  const std::string path = fresh_store("bisect-resume.jsonl");
+  RunOptions limited;
+  limited.max_points = 2;
+  {
+    auto planner = TaxiPlanner::create(*bisect_sweep);
+    auto store = PointStore::open(path);
+    ASSERT_TRUE(planner.is_ok() && store.is_ok());
+    auto partial = bisect_taxi_fleets(**planner, **store, limited);
+    ASSERT_TRUE(partial.is_ok());
+    EXPECT_FALSE(partial->has_value());
+    EXPECT_EQ((*store)->size(), 2u);
+  }
+  auto planner = TaxiPlanner::create(*bisect_sweep);
+  auto store = PointStore::open(path);
+  ASSERT_TRUE(planner.is_ok() && store.is_ok());
+  auto resumed = bisect_taxi_fleets(**planner, **store, {});
+  ASSERT_TRUE(resumed.is_ok());
+  ASSERT_TRUE(resumed->has_value());
+  EXPECT_EQ(**resumed, runs[0]);
+  EXPECT_EQ((*store)->size(), runs[0].size());
+}
+
+TEST(TaxiSweep, BisectionRangeMistakes) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {sweep_text("fleet_bisect = [10]\n"), "axes.fleet_bisect: expected [smallest, largest]"},
+      {sweep_text("fleet_bisect = [10, 20, 30]\n"), "axes.fleet_bisect: expected [smallest, largest]"},
+      {sweep_text("fleet_bisect = [10, 10]\n"), "axes.fleet_bisect: values must be distinct"},
+      {sweep_text("fleet_bisect = [0, 10]\n"), "axes.fleet_bisect: value 1 (0) must be a whole number"},
+      {sweep_text("fleet = [5]\nfleet_bisect = [1, 10]\n"), "give fleet (sizes to sweep) or fleet_bisect, not both"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto sweep = read_taxi_sweep(write_file("bad_bisect.toml", text));
+    ASSERT_FALSE(sweep.is_ok()) << text;
+    EXPECT_NE(sweep.status().message().find(expected), std::string::npos)
+        << text << " -> " << sweep.status().to_string();
+  }
+}
+
+}  // namespace
+}  // namespace bitgoeul::plan
