@@ -67,6 +67,27 @@ if grep -q "merged 2 points left by an earlier Slurm array" "$work/partial.log" 
   pass "an interrupted array resumes with only the missing points"; else
   fail "an interrupted array resumes: $(cat "$work/partial.log")"; fi
 
+# The NPU planner through the same array.
+cat >"$work/npu.toml" <<TOML
+cluster = "$root/examples/npu/gwangju_cluster.toml"
+cost_model = "$root/examples/plan/npu-cost-model.toml"
+[workload]
+synthetic = 100
+runtimes = "$root/../shared/data/traces/philly-runtime/philly_runtime.csv"
+[axes]
+policy = ["fifo", "easy"]
+[axes.nodes]
+RNGD = [1, 2]
+[target]
+max_wait_p95_s = 3600
+TOML
+expect_ok "npu local run" "$bitgoeul" plan npu "$work/npu.toml" -o "$work/npu-local"
+if "$bitgoeul" plan npu "$work/npu.toml" -o "$work/npu-array" --slurm --jobs 4 >"$work/npu-array.log" 2>&1 &&
+   grep -q "merged 4 of 4 points" "$work/npu-array.log" &&
+   cmp -s "$work/npu-local/points.csv" "$work/npu-array/points.csv" &&
+   cmp -s "$work/npu-local/plan.json" "$work/npu-array/plan.json"; then
+  pass "plan npu --slurm equals a local run"; else fail "plan npu --slurm: $(cat "$work/npu-array.log")"; fi
+
 stop_slurm
 if "$root/scripts/slurm_local.sh" status "$state" >/dev/null 2>&1; then fail "every daemon stopped"; else
   pass "every daemon stopped"; fi
