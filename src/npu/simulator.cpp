@@ -191,8 +191,9 @@ double Simulation::attained_device_s(JobIndex job_index) const {
   const JobProgress& p = progress_[job_index];
   double attained = p.attained_device_s;
   if (p.state == JobState::kRunning) {
-    const Job& job = workload_.jobs[job_index];
-    attained += device_fraction(job, job.options[p.option]) * static_cast<double>(now_s_ - p.attempt_start_s);
+    // The allocation holds exactly the granted share of each device (verify() checks it): devices × share.
+    attained += static_cast<double>(p.allocation.total_milli()) / kMilliPerDevice *
+                static_cast<double>(now_s_ - p.attempt_start_s);
   }
   return attained;
 }
