@@ -614,6 +614,24 @@ Status write_taxi_plan(const TaxiPlanner& planner, const TaxiPlan& plan, const s
     report.charts.push_back(std::move(chart));
   }
   report.tables.push_back(std::move(groups_table));
+  ReportTable every{"Every point",
+                    {"demand", "policy", "seats", "fleet", "served", "wait mean", "wait p95", "vehicle-km",
+                     "KRW per day", "target"},
+                    {},
+                    {}};
+  for (size_t i = 0; i < plan.options.size(); ++i) {
+    const TaxiOption& o = plan.options[i];
+    for (const auto& chosen_point : plan.chosen) {
+      if (chosen_point == i) every.highlighted_rows.push_back(every.rows.size());
+    }
+    every.rows.push_back({fmt::format("×{:g}", o.point.demand), taxi::dispatch_policy_name(o.point.policy),
+                          fmt::format("{}", o.point.capacity), fmt::format("{}", o.point.fleet),
+                          fmt::format("{:.1f}%", o.metrics.service_rate * 100),
+                          fmt::format("{:.0f} s", o.metrics.wait_mean_s), fmt::format("{:.0f} s", o.metrics.wait_p95_s),
+                          fmt::format("{:.0f}", o.metrics.occupied_km + o.metrics.empty_km),
+                          format_krw(o.cost.total_krw()), o.meets_target ? "meets" : "misses"});
+  }
+  report.appendix_tables.push_back(std::move(every));
 
   const nlohmann::json plan_json = {{"kind", "taxi"},
                                     {"sweep", sweep.path},
