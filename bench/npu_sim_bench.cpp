@@ -121,7 +121,7 @@ void register_all() {
       })->Unit(benchmark::kSecond)->Iterations(1);
     }
   }
-  for (const char* policy : {"fifo", "tiresias", "gavel"}) {
+  for (const char* policy : {"fifo", "tiresias", "gavel", "gavel-lp"}) {
     const std::string name = fmt::format("Contended/{}/best-fit", policy);
     benchmark::RegisterBenchmark(name.c_str(), [policy](benchmark::State& state) {
       replay(state, policy, "best-fit", Load::kContended);

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build g++ clang-14 libclang-rt-14-dev
   libosmium2-dev libprotozero-dev libexpat1-dev libbz2-dev zlib1g-dev osmium-tool
-  libgeos-dev liblemon-dev coinor-libcbc-dev libssl-dev
+  libgeos-dev liblemon-dev coinor-libcbc-dev coinor-libclp-dev libssl-dev
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libtomlplusplus-dev libboost-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3

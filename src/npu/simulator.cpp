@@ -307,8 +307,10 @@ void Simulation::compact_lists() {
   std::erase_if(waiting_, [this](JobIndex j) { return progress_[j].state != JobState::kWaiting; });
   if (!requeued_.empty()) {
     // Keep submission order (job indices are in submission order).
+    // A job started and preempted again within one pass is both still listed and requeued: list it once.
     waiting_.insert(waiting_.end(), requeued_.begin(), requeued_.end());
     std::sort(waiting_.begin(), waiting_.end());
+    waiting_.erase(std::unique(waiting_.begin(), waiting_.end()), waiting_.end());
     requeued_.clear();
   }
 }
@@ -409,6 +411,15 @@ Status Simulation::verify() const {
     const DeviceType& type = cluster_.device_types[cluster_.nodes[cluster_.device_node[d]].type];
     if (type.sharing == Sharing::kWhole && used[d] != 0 && used[d] != kMilliPerDevice) {
       return internal_error("device {} of whole-card type {} is shared", d, type.name);
+    }
+  }
+  if (!std::is_sorted(waiting_.begin(), waiting_.end())) return internal_error("the queue is out of submission order");
+  {
+    std::vector<JobIndex> listed = waiting_;
+    listed.insert(listed.end(), requeued_.begin(), requeued_.end());
+    std::sort(listed.begin(), listed.end());
+    if (std::adjacent_find(listed.begin(), listed.end()) != listed.end()) {
+      return internal_error("a job is queued twice");
     }
   }
   for (NodeIndex n = 0; n < cluster_.nodes.size(); ++n) {

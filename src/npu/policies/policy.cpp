@@ -9,8 +9,9 @@ std::unique_ptr<Policy> make_drf_policy(const PolicyOptions& options);
 std::unique_ptr<Policy> make_srtf_policy(const PolicyOptions& options);
 std::unique_ptr<Policy> make_tiresias_policy(const PolicyOptions& options);
 std::unique_ptr<Policy> make_gavel_policy(const PolicyOptions& options);
+std::unique_ptr<Policy> make_gavel_lp_policy(const PolicyOptions& options);
 
-std::vector<std::string> policy_names() { return {"fifo", "easy", "multifactor", "drf", "srtf", "tiresias", "gavel"}; }
+std::vector<std::string> policy_names() { return {"fifo", "easy", "multifactor", "drf", "srtf", "tiresias", "gavel", "gavel-lp"}; }
 
 Result<std::unique_ptr<Policy>> make_policy(std::string_view name, const PolicyOptions& options) {
   if (name == "fifo") return make_fifo_policy(options);
@@ -20,7 +21,8 @@ Result<std::unique_ptr<Policy>> make_policy(std::string_view name, const PolicyO
   if (name == "srtf") return make_srtf_policy(options);
   if (name == "tiresias") return make_tiresias_policy(options);
   if (name == "gavel") return make_gavel_policy(options);
-  return invalid_input("unknown policy '{}' (expected fifo, easy, multifactor, drf, srtf, tiresias or gavel)", name);
+  if (name == "gavel-lp") return make_gavel_lp_policy(options);
+  return invalid_input("unknown policy '{}' (expected fifo, easy, multifactor, drf, srtf, tiresias, gavel or gavel-lp)", name);
 }
 
 }  // namespace bitgoeul::npu

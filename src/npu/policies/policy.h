@@ -10,6 +10,8 @@
 //   gavel       heterogeneity-aware, round-based: least normalised attained service first, fastest acceptable
 //               type, same-shape swaps towards total effective throughput (after Narayanan et al., OSDI 2020;
 //               greedy, no LP — see gavel.cpp)
+//   gavel-lp    Gavel's max-min fairness LP over normalised throughput (COIN-OR CLP) realised round by round
+//               with Gavel's priority X / share received (gavel.cpp, max_min_lp.h)
 
 #include <cstdint>
 #include <memory>

@@ -176,6 +176,25 @@ TEST(Gavel, LessServedJobDisplacesARunningOneOnlyAtARoundBoundary) {
   EXPECT_EQ(result.jobs[0].end_s, 10130);
 }
 
+TEST(GavelLp, TimeSharesTheFastTypeAsTheMaxMinLpSays) {
+  // Two gangs of 2 on two F and two S devices: a runs 3× faster on F, b 2×. The LP (max_min_lp_test.cpp) gives a
+  // 4/7 of its time on F and b 3/7, each getting 5/7 of its best speed; greedy gavel instead leaves a on F and b
+  // on S for good. Rounds of 360 s hand F back and forth by Gavel's priority X / share received, so both are
+  // preempted again and again; a's mean speed tends to 4/7·3 + 3/7·1 = 15/7, so its 36,000 s of work take about
+  // 16,800 s, and b (10/7 while sharing, then F alone) ends later.
+  const auto scenario = make_scenario(kFastAndSlow, "",
+                                      "name,tenant,submit_s,duration_s,devices,types,preemptible\n"
+                                      "a,t,0,36000,2,S:1|F:3,true\n"
+                                      "b,t,0,36000,2,S:1|F:2,true\n");
+  const SimulationResult result = run(scenario, "gavel-lp");
+  EXPECT_GE(result.jobs[0].preemptions, 10u);
+  EXPECT_GE(result.jobs[1].preemptions, 10u);
+  EXPECT_NEAR(static_cast<double>(result.jobs[0].end_s), 16800.0, 900.0);
+  EXPECT_GT(result.jobs[1].end_s, result.jobs[0].end_s);
+  const SimulationResult greedy = run(scenario, "gavel");
+  EXPECT_EQ(greedy.jobs[0].preemptions + greedy.jobs[1].preemptions, 0u);
+}
+
 TEST(Policies, UnknownNameIsAnError) {
   EXPECT_EQ(make_policy("lottery", {}).status().code(), ErrorCode::kInvalidInput);
   EXPECT_EQ(make_placement("random").status().code(), ErrorCode::kInvalidInput);
