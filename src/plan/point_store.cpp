@@ -1,5 +1,7 @@
 #include "plan/point_store.h"
 
+#include <sys/file.h>
+
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -52,24 +54,34 @@ Result<std::pair<std::string, StoredPoint>> parse_point_line(std::string_view li
 }
 
 Result<std::unique_ptr<PointStore>> PointStore::open(const std::string& path, std::string* note) {
-  std::error_code error;
-  std::string text;
-  if (std::filesystem::exists(path, error)) {
-    BITGOEUL_ASSIGN_OR_RETURN(text, read_text_file(path));
+  std::FILE* file = std::fopen(path.c_str(), "a");
+  if (file == nullptr) return io_error("{}: cannot open for appending", path);
+  // One run at a time per store: a second would interleave its lines with ours and redo our points.
+  if (flock(fileno(file), LOCK_EX | LOCK_NB) != 0) {
+    std::fclose(file);
+    return io_error("{}: in use by another run of this sweep (it holds the file's lock)", path);
   }
+  auto text_or = read_text_file(path);
+  if (!text_or.is_ok()) {
+    std::fclose(file);
+    return text_or.status();
+  }
+  std::string text = std::move(*text_or);
   // A last line without its newline was being written when the sweep stopped: cut it off so appends start clean.
   const size_t complete = text.empty() || text.back() == '\n' ? text.size() : text.rfind('\n') + 1;
   if (complete < text.size()) {
+    std::error_code error;
     std::filesystem::resize_file(path, complete, error);
-    if (error) return io_error("{}: cannot cut off the torn last line: {}", path, error.message());
+    if (error) {
+      std::fclose(file);
+      return io_error("{}: cannot cut off the torn last line: {}", path, error.message());
+    }
     if (note != nullptr) {
       *note = fmt::format("{}: cut off a torn last line ({} bytes) left by an interrupted run", path,
                           text.size() - complete);
     }
     text.resize(complete);
   }
-  std::FILE* file = std::fopen(path.c_str(), "a");
-  if (file == nullptr) return io_error("{}: cannot open for appending", path);
   std::unique_ptr<PointStore> store(new PointStore(path, file));
   size_t line_number = 0;
   size_t begin = 0;

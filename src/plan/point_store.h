@@ -36,7 +36,8 @@ struct StoredPoint {
 class PointStore {
  public:
   // Opens (creating if absent) `path` for appending and reads the points already in it. `note` (optional) gets
-  // what was repaired (a torn last line cut off).
+  // what was repaired (a torn last line cut off). The store holds an exclusive lock on the file while it lives:
+  // a second run on the same store (another process, or another open here) is refused.
   static Result<std::unique_ptr<PointStore>> open(const std::string& path, std::string* note = nullptr);
   ~PointStore();
   PointStore(const PointStore&) = delete;

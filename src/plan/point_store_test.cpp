@@ -94,6 +94,18 @@ TEST(PointStore, DamagedLinesAreNamedByFileAndLine) {
   }
 }
 
+TEST(PointStore, OneRunAtATime) {
+  const std::string path = fresh_path("locked.jsonl");
+  auto first = PointStore::open(path);
+  ASSERT_TRUE(first.is_ok()) << first.status().to_string();
+  auto second = PointStore::open(path);
+  ASSERT_FALSE(second.is_ok());
+  EXPECT_NE(second.status().message().find("in use by another run"), std::string::npos)
+      << second.status().to_string();
+  first->reset();  // closing releases the lock
+  EXPECT_TRUE(PointStore::open(path).is_ok());
+}
+
 TEST(PointStore, AnUnwritableFolderIsAnError) {
   auto store = PointStore::open("/proc/no-such-dir/points.jsonl");
   ASSERT_FALSE(store.is_ok());
