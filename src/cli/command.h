@@ -33,6 +33,8 @@ void add_road_export_command(CLI::App& road, CommandRegistry& registry);
 void add_taxi_commands(CLI::App& app, CommandRegistry& registry);
 // `taxi permit check` and `taxi report`.
 void add_taxi_permit_commands(CLI::App& taxi, CommandRegistry& registry);
+// `taxi serve` and `taxi token`.
+void add_taxi_service_commands(CLI::App& taxi, CommandRegistry& registry);
 void add_npu_commands(CLI::App& app, CommandRegistry& registry);
 // The NPU center live on Slurm (init, token, submit, queue, cancel, usage, tenants, sync) under `npu`.
 void add_npu_center_commands(CLI::App& npu, CommandRegistry& registry);

@@ -31,10 +31,10 @@
 #include "npu/tenants.h"
 #include "npu_slurm/center.h"
 #include "npu_slurm/center_store.h"
-#include "npu_slurm/clock.h"
+#include "core/clock.h"
 #include "npu_slurm/job_request.h"
 #include "npu_slurm/slurm_backend.h"
-#include "npu_slurm/token.h"
+#include "core/token.h"
 
 namespace bitgoeul::cli {
 namespace {
@@ -72,7 +72,7 @@ void add_center_options(CLI::App* command, CenterArgs& args, bool slurm) {
 struct Session {
   std::optional<CenterStore> store;
   std::optional<npu_slurm::SlurmBackend> backend;
-  npu_slurm::SystemClock clock;
+  SystemClock clock;
   std::unique_ptr<Center> center;
   Principal principal;
 };
@@ -150,7 +150,7 @@ void add_init(CLI::App& npu_app, CommandRegistry& registry) {
     fmt::print("{} {}: {} device types, {} tenants (schema {})\n", existed ? "updated" : "created", args->center.db,
                cluster.device_types.size(), tenants.size(), store.schema_version());
     if (existed) return Status::ok();
-    npu_slurm::SystemClock clock;
+    SystemClock clock;
     BITGOEUL_ASSIGN_OR_RETURN(std::string token, npu_slurm::issue_first_operator_token(store, clock));
     if (args->token_file.empty()) {
       fmt::print("operator token (shown once; the store keeps only its SHA-256):\n{}\n", token);
@@ -187,7 +187,7 @@ void add_token(CLI::App& npu_app, CommandRegistry& registry) {
   list->excludes(revoke);
   registry.on_run(command, [args]() -> Status {
     BITGOEUL_ASSIGN_OR_RETURN(CenterStore store, CenterStore::open(args->center.db, false));
-    npu_slurm::SystemClock clock;
+    SystemClock clock;
     BITGOEUL_ASSIGN_OR_RETURN(Principal caller, npu_slurm::authenticate(store, args->center.token));
     if (args->list) {
       BITGOEUL_ASSIGN_OR_RETURN(std::vector<npu_slurm::TokenRow> tokens, npu_slurm::list_tokens(store, caller));

@@ -366,11 +366,12 @@ void add_demand_commands(CLI::App& taxi, CommandRegistry& registry) {
 }  // namespace
 
 void add_taxi_commands(CLI::App& app, CommandRegistry& registry) {
-  auto* taxi = app.add_subcommand("taxi", "Robotaxi fleet: simulate a scenario, generate or inspect demand, check a permit, report to the regulator");
+  auto* taxi = app.add_subcommand("taxi", "Robotaxi fleet: simulate a scenario, generate or inspect demand, check a permit, report to the regulator, serve");
   taxi->require_subcommand(1);
   add_simulate_command(*taxi, registry);
   add_demand_commands(*taxi, registry);
   add_taxi_permit_commands(*taxi, registry);
+  add_taxi_service_commands(*taxi, registry);
 }
 
 }  // namespace bitgoeul::cli

@@ -1,8 +1,8 @@
-#include "npu_slurm/sqlite_db.h"
+#include "core/sqlite_db.h"
 
 #include <sqlite3.h>
 
-namespace bitgoeul::npu_slurm {
+namespace bitgoeul {
 
 SqliteStatement::SqliteStatement(sqlite3_stmt* statement, sqlite3* db, std::string path)
     : statement_(statement), db_(db), path_(std::move(path)) {}
@@ -148,4 +148,4 @@ Status SqliteTransaction::commit() {
   return status;
 }
 
-}  // namespace bitgoeul::npu_slurm
+}  // namespace bitgoeul

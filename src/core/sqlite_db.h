@@ -14,7 +14,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace bitgoeul::npu_slurm {
+namespace bitgoeul {
 
 class SqliteStatement {
  public:
@@ -89,4 +89,4 @@ class SqliteTransaction {
   SqliteDb* db_;
 };
 
-}  // namespace bitgoeul::npu_slurm
+}  // namespace bitgoeul

@@ -9,7 +9,7 @@
 #include "npu/cluster.h"
 #include "npu/tenants.h"
 #include "npu_slurm/job_request.h"
-#include "npu_slurm/token.h"
+#include "core/token.h"
 
 namespace bitgoeul::npu_slurm {
 namespace {

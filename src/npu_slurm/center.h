@@ -17,7 +17,7 @@
 
 #include "core/error.h"
 #include "npu_slurm/center_store.h"
-#include "npu_slurm/clock.h"
+#include "core/clock.h"
 #include "npu_slurm/cluster_backend.h"
 
 namespace bitgoeul::npu_slurm {

@@ -18,7 +18,7 @@
 #include "npu/cluster.h"
 #include "npu/tenants.h"
 #include "npu_slurm/cluster_backend.h"
-#include "npu_slurm/sqlite_db.h"
+#include "core/sqlite_db.h"
 
 namespace bitgoeul::npu_slurm {
 

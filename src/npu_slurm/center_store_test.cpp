@@ -10,7 +10,7 @@
 
 #include "npu/cluster_file.h"
 #include "npu/tenants.h"
-#include "npu_slurm/sqlite_db.h"
+#include "core/sqlite_db.h"
 
 namespace bitgoeul::npu_slurm {
 namespace {

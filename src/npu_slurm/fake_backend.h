@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "npu_slurm/clock.h"
+#include "core/clock.h"
 #include "npu_slurm/cluster_backend.h"
 
 namespace bitgoeul::npu_slurm {

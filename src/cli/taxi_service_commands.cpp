@@ -1,0 +1,105 @@
+// `bitgoeul taxi serve` and `bitgoeul taxi token`: the live dispatch service (docs/taxi-service.md) and the tokens
+// of its access file.
+
+#include <csignal>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli/command.h"
+#include "core/clock.h"
+#include "core/http_server.h"
+#include "core/token.h"
+#include "taxi_service/service.h"
+
+namespace bitgoeul::cli {
+namespace {
+
+struct ServeOptions {
+  taxi_service::ServiceOptions service;
+  std::string listen = "127.0.0.1:8080";
+  int threads = 2;
+};
+
+Result<std::pair<std::string, uint16_t>> parse_listen(const std::string& text) {
+  const size_t colon = text.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos || colon == 0 ||
+      std::sscanf(text.c_str() + colon + 1, "%d", &port) != 1 || port < 0 || port > 65535 ||
+      std::to_string(port) != text.substr(colon + 1)) {
+    return invalid_input("--listen: '{}' is not ADDRESS:PORT (e.g. 127.0.0.1:8080; port 0 picks a free one)", text);
+  }
+  return std::make_pair(text.substr(0, colon), static_cast<uint16_t>(port));
+}
+
+Status run_serve(const ServeOptions& options) {
+  BITGOEUL_ASSIGN_OR_RETURN(const auto listen, parse_listen(options.listen));
+  // Block the stop signals before any thread starts, so that only sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const SystemClock clock;
+  taxi_service::ServiceOptions service_options = options.service;
+  service_options.show_progress = true;
+  BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<taxi_service::TaxiService> service,
+                            taxi_service::TaxiService::create(service_options, clock));
+  HttpServerOptions http;
+  http.address = listen.first;
+  http.port = listen.second;
+  http.threads = options.threads;
+  BITGOEUL_ASSIGN_OR_RETURN(
+      std::unique_ptr<HttpServer> server,
+      HttpServer::start(http, [&service](const HttpRequest& request) { return service->handle(request); }));
+  fmt::print("listening on http://{}:{}\n", listen.first, server->port());
+  std::fflush(stdout);
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  server->stop();
+  fmt::print("stopped ({})\n", received == SIGINT ? "SIGINT" : "SIGTERM");
+  return Status::ok();
+}
+
+struct TokenOptions {
+  std::string role;
+  std::string id;
+};
+
+Status run_token(const TokenOptions& options) {
+  BITGOEUL_ASSIGN_OR_RETURN(const std::string token, generate_token());
+  BITGOEUL_ASSIGN_OR_RETURN(const std::string hash, token_hash(token));
+  fmt::print("# token for {} '{}' (give it to its holder; it is not stored anywhere):\n# {}\n", options.role, options.id,
+             token);
+  fmt::print("[[token]]\nrole = \"{}\"\nid = \"{}\"\nsha256 = \"{}\"\n", options.role, options.id, hash);
+  return Status::ok();
+}
+
+}  // namespace
+
+void add_taxi_service_commands(CLI::App& taxi, CommandRegistry& registry) {
+  auto serve = std::make_shared<ServeOptions>();
+  auto* serve_command = taxi.add_subcommand(
+      "serve", "Run the live dispatch service: HTTP/JSON API on the permitted roads (docs/taxi-service.md)");
+  serve_command->add_option("--map", serve->service.map, "Road map (.osm/.osm.pbf/.osm.bz2 or .graph)")->required();
+  serve_command->add_option("--permit", serve->service.permit, "Demonstration permit TOML")->required();
+  serve_command->add_option("--access", serve->service.access, "Tokens and roles TOML (see `taxi token`)")->required();
+  serve_command->add_option("--listen", serve->listen, "ADDRESS:PORT (port 0: any free port)")->capture_default_str();
+  serve_command->add_option("--threads", serve->threads, "HTTP threads")->check(CLI::Range(1, 64))->capture_default_str();
+  serve_command->add_option("--utc-offset", serve->service.utc_offset_hours, "Hours the permit's local time is ahead of UTC")
+      ->check(CLI::Range(-12.0, 14.0))
+      ->capture_default_str();
+  registry.on_run(serve_command, [serve] { return run_serve(*serve); });
+
+  auto token = std::make_shared<TokenOptions>();
+  auto* token_command = taxi.add_subcommand(
+      "token", "Make a bearer token and print its [[token]] entry (only the SHA-256) for the service's access file");
+  token_command->add_option("--role", token->role, "operator, regulator, vehicle or rider")
+      ->required()
+      ->check(CLI::IsMember({"operator", "regulator", "vehicle", "rider"}));
+  token_command->add_option("--id", token->id, "The holder's id (a vehicle's or rider's own id)")->required();
+  registry.on_run(token_command, [token] { return run_token(*token); });
+}
+
+}  // namespace bitgoeul::cli

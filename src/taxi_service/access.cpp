@@ -1,0 +1,76 @@
+#include "taxi_service/access.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/config_reader.h"
+#include "core/config_value.h"
+#include "core/token.h"
+
+namespace bitgoeul::taxi_service {
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::kOperator: return "operator";
+    case Role::kRegulator: return "regulator";
+    case Role::kVehicle: return "vehicle";
+    case Role::kRider: return "rider";
+  }
+  return "unknown";
+}
+
+Result<AccessList> AccessList::read(const std::string& path) {
+  BITGOEUL_ASSIGN_OR_RETURN(const ConfigValue document, parse_toml_file(path));
+  ConfigReader root(document, path, "");
+  BITGOEUL_ASSIGN_OR_RETURN(auto entries, root.tables_or_empty("token"));
+  if (entries.empty()) return root.error("token", "no [[token]]: nobody could use the service");
+  std::unordered_map<std::string, Principal> by_hash;
+  std::unordered_map<std::string, std::string> seen_ids;
+  for (ConfigReader& entry : entries) {
+    BITGOEUL_ASSIGN_OR_RETURN(const std::string role_text, entry.string("role"));
+    Principal principal;
+    if (role_text == "operator") {
+      principal.role = Role::kOperator;
+    } else if (role_text == "regulator") {
+      principal.role = Role::kRegulator;
+    } else if (role_text == "vehicle") {
+      principal.role = Role::kVehicle;
+    } else if (role_text == "rider") {
+      principal.role = Role::kRider;
+    } else {
+      return entry.error("role", fmt::format("unknown role '{}' (operator, regulator, vehicle, rider)", role_text));
+    }
+    BITGOEUL_ASSIGN_OR_RETURN(principal.id, entry.string("id"));
+    if (principal.id.empty() || principal.id.size() > 64 ||
+        !std::all_of(principal.id.begin(), principal.id.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; })) {
+      return entry.error("id", "must be 1 to 64 letters, digits, '-' or '_'");
+    }
+    const std::string key = role_text + "/" + principal.id;
+    if (!seen_ids.emplace(key, entry.key_path("id")).second) {
+      return entry.error("id", fmt::format("{} '{}' is given twice", role_text, principal.id));
+    }
+    BITGOEUL_ASSIGN_OR_RETURN(const std::string hash, entry.string("sha256"));
+    if (hash.size() != 64 || !std::all_of(hash.begin(), hash.end(), [](char c) {
+          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        })) {
+      return entry.error("sha256", "must be 64 lower-case hex digits (the token's SHA-256)");
+    }
+    if (!by_hash.emplace(hash, principal).second) return entry.error("sha256", "the same token is given twice");
+    BITGOEUL_RETURN_IF_ERROR(entry.finish());
+  }
+  BITGOEUL_RETURN_IF_ERROR(root.finish());
+  return AccessList(std::move(by_hash));
+}
+
+std::optional<Principal> AccessList::authenticate(const std::string& token) const {
+  if (token.empty() || token.size() > 256) return std::nullopt;
+  auto hash = token_hash(token);
+  if (!hash.is_ok()) return std::nullopt;
+  const auto found = by_hash_.find(*hash);
+  if (found == by_hash_.end()) return std::nullopt;
+  return found->second;
+}
+
+}  // namespace bitgoeul::taxi_service

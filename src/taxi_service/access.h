@@ -1,0 +1,42 @@
+#pragma once
+// Who may call the dispatch service: bearer tokens with a role, from the service's access file (TOML). The file
+// holds only each token's SHA-256 (`bitgoeul taxi token` makes a token and its line), so reading it reveals none.
+//
+//   [[token]]
+//   role = "operator"        # operator | regulator | vehicle | rider
+//   id = "ops-1"             # a vehicle's or rider's own id: they act only as themselves
+//   sha256 = "9f86d0..."     # lower-case hex SHA-256 of the token
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "core/error.h"
+
+namespace bitgoeul::taxi_service {
+
+enum class Role { kOperator, kRegulator, kVehicle, kRider };
+const char* role_name(Role role);
+
+struct Principal {
+  Role role = Role::kRider;
+  std::string id;
+};
+
+class AccessList {
+ public:
+  // Errors name the file, line and key: unknown roles, ids missing or repeated, hashes that are not 64 hex digits,
+  // a hash given twice.
+  static Result<AccessList> read(const std::string& path);
+  static AccessList from_entries(const std::unordered_map<std::string, Principal>& by_hash) { return AccessList(by_hash); }
+
+  // The principal holding `token`, or nullopt (unknown or empty token).
+  std::optional<Principal> authenticate(const std::string& token) const;
+  size_t size() const { return by_hash_.size(); }
+
+ private:
+  explicit AccessList(std::unordered_map<std::string, Principal> by_hash) : by_hash_(std::move(by_hash)) {}
+  std::unordered_map<std::string, Principal> by_hash_;
+};
+
+}  // namespace bitgoeul::taxi_service
