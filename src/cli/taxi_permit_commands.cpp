@@ -7,14 +7,13 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
-#include "road/graph_file.h"
-#include "road/osm_import.h"
 #include "road/snapping.h"
 #include "taxi/rules/calendar.h"
 #include "taxi/rules/permit_file.h"
 #include "taxi/rules/permit_rules.h"
 #include "taxi/rules/permitted_roads.h"
 #include "taxi/rules/regulator_report.h"
+#include "taxi/scenario_world.h"
 
 namespace bitgoeul::cli {
 namespace {
@@ -96,14 +95,7 @@ Status run_check(const CheckOptions& options) {
     fmt::print("{}:  a {}; open {}\n", options.day, rules::day_type_name(type), open.empty() ? "never" : open);
   }
   if (!options.map.empty()) {
-    road::RoadGraph graph;
-    if (options.map.ends_with(".graph")) {
-      BITGOEUL_ASSIGN_OR_RETURN(road::LoadedGraph loaded, road::load_graph(options.map));
-      graph = std::move(loaded.graph);
-    } else {
-      BITGOEUL_ASSIGN_OR_RETURN(road::ImportResult imported, road::import_osm(options.map, {}));
-      graph = std::move(imported.graph);
-    }
+    BITGOEUL_ASSIGN_OR_RETURN(const road::RoadGraph graph, taxi::load_map(options.map));
     BITGOEUL_ASSIGN_OR_RETURN(const rules::PermittedRoads roads, rules::restrict_to_permit(graph, permit));
     fmt::print("roads:       {} of {} edges permitted ({:.1f} km); {} leave the area; {} cut off; {} speed-capped\n",
                roads.graph.edge_count(), roads.edges_in, roads.km_kept, roads.edges_outside, roads.edges_disconnected,
