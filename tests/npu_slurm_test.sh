@@ -10,32 +10,9 @@ bitgoeul="$1"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 fixtures="$root/tests/fixtures/npu_center"
 
-skip() {
-  if [ "${BITGOEUL_REQUIRE_SLURM:-0}" = 1 ]; then
-    echo "FAIL - $1 (BITGOEUL_REQUIRE_SLURM=1)"
-    exit 1
-  fi
-  echo "skipped: $1"
-  exit 77
-}
-for program in slurmctld slurmd munged sbatch squeue sacct scontrol scancel; do
-  command -v "$program" >/dev/null || skip "Slurm is not installed ($program missing; scripts/install_deps.sh installs it)"
-done
-[ "$(id -u)" -eq 0 ] || skip "the local Slurm runs its daemons as root"
-
-# shellcheck source=tests/cli_checks.sh
-source "$root/tests/cli_checks.sh"
-state="$work/slurm"
-export SLURM_LOCAL_PORT="${BITGOEUL_TEST_SLURM_PORT:-28417}"
-stop_slurm() { "$root/scripts/slurm_local.sh" stop "$state" >/dev/null 2>&1 || true; }
-trap 'stop_slurm; rm -rf "$work"' EXIT
-if ! "$root/scripts/slurm_local.sh" start "$state" >"$work/start.log" 2>&1; then
-  cat "$work/start.log"
-  fail "local Slurm starts"
-  finish_checks "npu slurm"
-fi
-pass "local Slurm starts (3 nodes idle)"
-export SLURM_CONF="$state/slurm.conf"
+# shellcheck source=tests/slurm_checks.sh
+source "$root/tests/slurm_checks.sh"
+start_local_slurm "npu slurm" "${BITGOEUL_TEST_SLURM_PORT:-28417}" sbatch squeue sacct scontrol scancel
 export BITGOEUL_CENTER_DB="$work/center.sqlite"
 cd "$work" || exit 1
 

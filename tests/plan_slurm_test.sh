@@ -9,32 +9,9 @@ set -uo pipefail
 bitgoeul="$1"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-skip() {
-  if [ "${BITGOEUL_REQUIRE_SLURM:-0}" = 1 ]; then
-    echo "FAIL - $1 (BITGOEUL_REQUIRE_SLURM=1)"
-    exit 1
-  fi
-  echo "skipped: $1"
-  exit 77
-}
-for program in slurmctld slurmd munged sbatch squeue sinfo; do
-  command -v "$program" >/dev/null || skip "Slurm is not installed ($program missing; scripts/install_deps.sh installs it)"
-done
-[ "$(id -u)" -eq 0 ] || skip "the local Slurm runs its daemons as root"
-
-# shellcheck source=tests/cli_checks.sh
-source "$root/tests/cli_checks.sh"
-state="$work/slurm"
-export SLURM_LOCAL_PORT="${BITGOEUL_TEST_PLAN_SLURM_PORT:-28617}"
-stop_slurm() { "$root/scripts/slurm_local.sh" stop "$state" >/dev/null 2>&1 || true; }
-trap 'stop_slurm; rm -rf "$work"' EXIT
-if ! "$root/scripts/slurm_local.sh" start "$state" >"$work/start.log" 2>&1; then
-  cat "$work/start.log"
-  fail "local Slurm starts"
-  finish_checks "plan slurm"
-fi
-pass "local Slurm starts"
-export SLURM_CONF="$state/slurm.conf"
+# shellcheck source=tests/slurm_checks.sh
+source "$root/tests/slurm_checks.sh"
+start_local_slurm "plan slurm" "${BITGOEUL_TEST_PLAN_SLURM_PORT:-28617}" sbatch squeue sinfo
 
 cat >"$work/taxi.toml" <<TOML
 scenario = "$root/scenarios/pilot-zone.toml"
