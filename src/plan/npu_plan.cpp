@@ -14,6 +14,7 @@
 #include "npu/policies/policy.h"
 #include "npu/simulator.h"
 #include "npu/synthetic_workload.h"
+#include "plan/sweep_file.h"
 #include "plan/pareto.h"
 #include "plan/report.h"
 
@@ -21,13 +22,6 @@ namespace bitgoeul::plan {
 namespace {
 
 constexpr size_t kMaxPoints = 100000;
-
-std::string resolve(const std::string& base_file, const std::string& path) {
-  if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
-  return (std::filesystem::path(base_file).parent_path() / path).lexically_normal().string();
-}
-
-double uniform(std::mt19937_64& random) { return static_cast<double>(random() >> 11) * 0x1.0p-53; }
 
 // Nearest-rank percentile of sorted values, as npu/metrics.h defines them.
 double nearest_rank(const std::vector<double>& sorted, double q) {
@@ -40,22 +34,6 @@ double mean(const std::vector<double>& values) {
   double sum = 0.0;
   for (const double v : values) sum += v;
   return values.empty() ? 0.0 : sum / static_cast<double>(values.size());
-}
-
-template <typename T>
-Result<T> field(const nlohmann::json& json, const char* name) {
-  const auto found = json.find(name);
-  if (found == json.end()) return invalid_input("metrics: missing '{}'", name);
-  if constexpr (std::is_same_v<T, double>) {
-    if (!found->is_number()) return invalid_input("metrics: '{}' is not a number", name);
-  } else if constexpr (std::is_same_v<T, bool>) {
-    if (!found->is_boolean()) return invalid_input("metrics: '{}' is not true or false", name);
-  } else if constexpr (std::is_same_v<T, std::string>) {
-    if (!found->is_string()) return invalid_input("metrics: '{}' is not a string", name);
-  } else {
-    if (!found->is_number_unsigned()) return invalid_input("metrics: '{}' is not a count", name);
-  }
-  return found->get<T>();
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/config_reader.h"
+#include "plan/sweep_file.h"
 #include "plan/report.h"
 #include "plan/pareto.h"
 #include "taxi/metrics.h"
@@ -48,25 +49,6 @@ Result<std::vector<uint32_t>> whole_axis(ConfigReader& reader, std::string_view 
   std::sort(axis.begin(), axis.end());
   if (std::adjacent_find(axis.begin(), axis.end()) != axis.end()) return reader.error(key, "values must be distinct");
   return axis;
-}
-
-std::string resolve(const std::string& base_file, const std::string& path) {
-  if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
-  return (std::filesystem::path(base_file).parent_path() / path).lexically_normal().string();
-}
-
-double uniform(std::mt19937_64& random) { return static_cast<double>(random() >> 11) * 0x1.0p-53; }
-
-template <typename T>
-Result<T> field(const nlohmann::json& json, const char* name) {
-  const auto found = json.find(name);
-  if (found == json.end()) return invalid_input("metrics: missing '{}'", name);
-  if constexpr (std::is_same_v<T, double>) {
-    if (!found->is_number()) return invalid_input("metrics: '{}' is not a number", name);
-  } else {
-    if (!found->is_number_unsigned()) return invalid_input("metrics: '{}' is not a count", name);
-  }
-  return found->get<T>();
 }
 
 }  // namespace
