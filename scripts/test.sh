@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds with warnings as errors, runs every test; then runs the unit tests again under
 # AddressSanitizer + UndefinedBehaviorSanitizer (clang 14) and each fuzz target for a short time.
-#   FUZZ_SECONDS=N  how long each fuzz target runs (default 30)
+#   FUZZ_SECONDS=N  how long each fuzz target runs (default 20)
 set -euo pipefail
 shopt -s nullglob
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jobs="$(nproc)"
-fuzz_seconds="${FUZZ_SECONDS:-30}"
+fuzz_seconds="${FUZZ_SECONDS:-20}"
 
 "$root/scripts/install_deps.sh"
 
@@ -33,7 +33,14 @@ for corpus in "$root"/tests/fuzz/*/; do
   [ -n "$target" ] || { echo "no fuzz executable for tests/fuzz/$name" >&2; exit 1; }
   work="$(mktemp -d)"
   cp "$corpus"/* "$work"/
-  "$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 "$work" 2>&1 | tail -n 3
-  rm -rf "$work"
+  echo "-- $name"
+  # The whole log on a finding (the input, its base64 and the stack), two lines otherwise.
+  if ! "$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 "$work" >"$work.log" 2>&1; then
+    tail -n 80 "$work.log"
+    echo "fuzz target ${name}_fuzz found a failing input (corpus tests/fuzz/$name)" >&2
+    exit 1
+  fi
+  tail -n 2 "$work.log"
+  rm -rf "$work" "$work.log"
 done
 echo "all tests passed"

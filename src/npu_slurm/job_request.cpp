@@ -66,6 +66,8 @@ Result<GresRequest> parse_gres(std::string_view text) {
   if (original.find(',') != std::string_view::npos) return bad("one generic resource per job");
   if (parts.size() < 2 || parts.size() > 3) return bad("wrong number of ':'-separated fields");
   if (!identifier(parts[0])) return bad("the name must be lower-case letters, digits or '_'");
+  // "gres" is Slurm's optional prefix; as a name it would read back as the prefix and change the request.
+  if (parts[0] == "gres") return bad("'gres' is the optional prefix, not a resource name");
   GresRequest request;
   request.name = std::string(parts[0]);
   int64_t count = 1;

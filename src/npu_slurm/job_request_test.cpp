@@ -19,7 +19,7 @@ TEST(ParseGres, BadAndHostileInputNamesTheOption) {
   for (const char* text : {"", "npu", "npu:4", "npu:rngd:0", "npu:rngd:-1", "npu:rngd:4x", "npu:rngd:1k",
                            "npu:rngd:99999999999999999999", "npu:rngd:1025", "NPU:RNGD:1", "npu:rngd:1:2",
                            "npu:rngd:1,npu:atom:1", "npu:rn gd:1", "npu:rngd;rm -rf /:1", "npu:'; DROP TABLE jobs;--:1",
-                           ":rngd:1", "npu::1", "npu:rngd:"}) {
+                           ":rngd:1", "npu::1", "npu:rngd:", "gres:gres:db", "gres:db:1"}) {
     Result<GresRequest> gres = parse_gres(text);
     EXPECT_FALSE(gres.is_ok()) << text;
     EXPECT_NE(gres.status().message().find("--gres"), std::string::npos) << gres.status().message();
