@@ -95,9 +95,9 @@ void add_taxi_service_commands(CLI::App& taxi, CommandRegistry& registry) {
   auto token = std::make_shared<TokenOptions>();
   auto* token_command = taxi.add_subcommand(
       "token", "Make a bearer token and print its [[token]] entry (only the SHA-256) for the service's access file");
-  token_command->add_option("--role", token->role, "operator, regulator, vehicle or rider")
+  token_command->add_option("--role", token->role, "operator, regulator, vehicle, rider or gateway")
       ->required()
-      ->check(CLI::IsMember({"operator", "regulator", "vehicle", "rider"}));
+      ->check(CLI::IsMember({"operator", "regulator", "vehicle", "rider", "gateway"}));
   token_command->add_option("--id", token->id, "The holder's id (a vehicle's or rider's own id)")->required();
   registry.on_run(token_command, [token] { return run_token(*token); });
 }

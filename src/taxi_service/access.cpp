@@ -16,6 +16,7 @@ const char* role_name(Role role) {
     case Role::kRegulator: return "regulator";
     case Role::kVehicle: return "vehicle";
     case Role::kRider: return "rider";
+    case Role::kGateway: return "gateway";
   }
   return "unknown";
 }
@@ -38,8 +39,10 @@ Result<AccessList> AccessList::read(const std::string& path) {
       principal.role = Role::kVehicle;
     } else if (role_text == "rider") {
       principal.role = Role::kRider;
+    } else if (role_text == "gateway") {
+      principal.role = Role::kGateway;
     } else {
-      return entry.error("role", fmt::format("unknown role '{}' (operator, regulator, vehicle, rider)", role_text));
+      return entry.error("role", fmt::format("unknown role '{}' (operator, regulator, vehicle, rider, gateway)", role_text));
     }
     BITGOEUL_ASSIGN_OR_RETURN(principal.id, entry.string("id"));
     if (principal.id.empty() || principal.id.size() > 64 ||

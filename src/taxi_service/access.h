@@ -3,8 +3,10 @@
 // holds only each token's SHA-256 (`bitgoeul taxi token` makes a token and its line), so reading it reveals none.
 //
 //   [[token]]
-//   role = "operator"        # operator | regulator | vehicle | rider
+//   role = "operator"        # operator | regulator | vehicle | rider | gateway
 //   id = "ops-1"             # a vehicle's or rider's own id: they act only as themselves
+//
+// A gateway is the fleet's telematics gateway: it may send telemetry and confirm stops for any vehicle, nothing else.
 //   sha256 = "9f86d0..."     # lower-case hex SHA-256 of the token
 
 #include <optional>
@@ -15,7 +17,7 @@
 
 namespace bitgoeul::taxi_service {
 
-enum class Role { kOperator, kRegulator, kVehicle, kRider };
+enum class Role { kOperator, kRegulator, kVehicle, kRider, kGateway };
 const char* role_name(Role role);
 
 struct Principal {

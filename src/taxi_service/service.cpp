@@ -1,5 +1,6 @@
 #include "taxi_service/service.h"
 
+#include <atomic>
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -87,6 +88,10 @@ struct TaxiService::Impl {
   std::optional<rules::PermitRules> day_rules;
   int64_t rules_day = INT64_MIN;
   std::map<std::pair<std::string, int>, uint64_t> served;  // (route, status) -> responses, for /metrics
+
+  std::atomic<uint64_t> version{0};  // bumped by every committed change
+  std::mutex listener_mutex;         // guards listener (set from another thread than the requests')
+  ChangeListener listener;
 
   Impl(const ServiceOptions& service_options, const Clock& service_clock, AccessList access_list)
       : options(service_options), clock(service_clock), access(std::move(access_list)) {}
@@ -293,5 +298,23 @@ HttpResponse TaxiService::handle(const HttpRequest& request) {
   ++impl_->served[{route_name, response.status}];
   return response;
 }
+
+std::optional<Principal> TaxiService::authenticate(const std::string& token) const {
+  return impl_->access.authenticate(token);
+}
+
+void TaxiService::set_listener(ChangeListener listener) {
+  std::lock_guard lock(impl_->listener_mutex);
+  impl_->listener = std::move(listener);
+}
+
+std::string TaxiService::fleet_snapshot_json() {
+  std::lock_guard lock(impl_->mutex);
+  return json{{"type", "fleet"}, {"version", impl_->version.load()}, {"time", impl_->clock.now_s()},
+              {"vehicles", json::array()}, {"rides", json::array()}}
+      .dump();
+}
+
+uint64_t TaxiService::version() const { return impl_->version.load(); }
 
 }  // namespace bitgoeul::taxi_service
