@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include "core/http_server.h"
 #include "core/token.h"
 #include "taxi_service/service.h"
+#include "taxi_service/static_files.h"
 
 namespace bitgoeul::cli {
 namespace {
@@ -20,7 +22,26 @@ struct ServeOptions {
   taxi_service::ServiceOptions service;
   std::string listen = "127.0.0.1:8080";
   int threads = 2;
+  std::string web;  // the dashboard's files; "" = web/dist of the checkout holding the executable, if built; "none" = off
 };
+
+// The dashboard to serve at / (taxi_service/static_files.h), or nullopt.
+Result<std::optional<taxi_service::StaticFiles>> open_dashboard(const std::string& web) {
+  if (web == "none") return std::optional<taxi_service::StaticFiles>();
+  std::string directory = web;
+  if (directory.empty()) {
+    const auto found = taxi_service::find_dashboard_beside("/proc/self/exe");
+    if (!found) return std::optional<taxi_service::StaticFiles>();
+    directory = *found;
+  }
+  BITGOEUL_ASSIGN_OR_RETURN(taxi_service::StaticFiles files, taxi_service::StaticFiles::open(directory));
+  return std::optional<taxi_service::StaticFiles>(std::move(files));
+}
+
+// The API's own paths; everything else is the dashboard's when there is one.
+bool is_api_path(const std::string& path) {
+  return path.rfind("/api/", 0) == 0 || path == "/api" || path == "/health" || path == "/metrics";
+}
 
 Result<std::pair<std::string, uint16_t>> parse_listen(const std::string& text) {
   const size_t colon = text.rfind(':');
@@ -46,14 +67,18 @@ Status run_serve(const ServeOptions& options) {
   service_options.show_progress = true;
   BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<taxi_service::TaxiService> service,
                             taxi_service::TaxiService::create(service_options, clock));
+  BITGOEUL_ASSIGN_OR_RETURN(const std::optional<taxi_service::StaticFiles> dashboard, open_dashboard(options.web));
   HttpServerOptions http;
   http.address = listen.first;
   http.port = listen.second;
   http.threads = options.threads;
   BITGOEUL_ASSIGN_OR_RETURN(
       std::unique_ptr<HttpServer> server,
-      HttpServer::start(http, [&service](const HttpRequest& request) { return service->handle(request); }));
+      HttpServer::start(http, [&service, &dashboard](const HttpRequest& request) {
+        return dashboard && !is_api_path(request.path) ? dashboard->serve(request) : service->handle(request);
+      }));
   fmt::print("listening on http://{}:{}\n", listen.first, server->port());
+  if (dashboard) fmt::print("dashboard at http://{}:{}/ (files from {})\n", listen.first, server->port(), dashboard->root());
   std::fflush(stdout);
   int received = 0;
   sigwait(&stop_signals, &received);
@@ -90,6 +115,8 @@ void add_taxi_service_commands(CLI::App& taxi, CommandRegistry& registry) {
   serve_command->add_option("--utc-offset", serve->service.utc_offset_hours, "Hours the permit's local time is ahead of UTC")
       ->check(CLI::Range(-12.0, 14.0))
       ->capture_default_str();
+  serve_command->add_option("--web", serve->web,
+                            "Dashboard directory served at / (default: web/dist of this checkout when built; none: off)");
   registry.on_run(serve_command, [serve] { return run_serve(*serve); });
 
   auto token = std::make_shared<TokenOptions>();
