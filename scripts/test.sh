@@ -10,6 +10,9 @@ fuzz_seconds="${FUZZ_SECONDS:-20}"
 
 "$root/scripts/install_deps.sh"
 
+echo "== dashboard (web/): unit tests (Vitest); install_deps.sh built it into web/dist for the browser test"
+(cd "$root/web" && npm test)
+
 echo "== release build (g++, -Werror) and all tests"
 BUILD_DIR="$root/build/release" "$root/scripts/build.sh" -DBITGOEUL_WERROR=ON
 # The NPU center's integration test (label slurm) starts its own loopback Slurm (scripts/slurm_local.sh) and stops
