@@ -11,9 +11,25 @@ export interface FeedHandlers {
   kpis(kpis: Kpis): void;
   mode(mode: FeedMode, detail: string): void;
   unauthorized(message: string): void;
+  zoneChanged(): void;  // an operator suspended or resumed a zone
 }
 
-// A fleet message from the stream, or null for the other kinds (assignment, ride).
+// The "type" of a stream message, or null when it is not a JSON object.
+export function streamMessageType(data: unknown): string | null {
+  if (typeof data !== 'string') return null;
+  const match = /^\s*\{\s*"type"\s*:\s*"([a-z_]+)"/.exec(data);
+  if (match) return match[1];
+  try {
+    const message: unknown = JSON.parse(data);
+    return message && typeof message === 'object' && typeof (message as { type?: unknown }).type === 'string'
+      ? (message as { type: string }).type
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+// A fleet message from the stream, or null for the other kinds (assignment, ride, zone).
 export function parseStreamMessage(data: unknown): Fleet | null {
   if (typeof data !== 'string') return null;
   let message: unknown;
@@ -79,6 +95,10 @@ export class LiveFeed {
       this.handlers.mode('live', 'WebSocket /api/v1/stream');
     };
     socket.onmessage = (event) => {
+      if (streamMessageType(event.data) === 'zone') {
+        this.handlers.zoneChanged();
+        return;
+      }
       const fleet = parseStreamMessage(event.data);
       if (fleet) {
         this.lastPush = Date.now();

@@ -159,7 +159,12 @@ class Dashboard {
       kpis: (kpis) => this.onKpis(kpis),
       mode: (mode, detail) => this.onMode(mode, detail),
       unauthorized: (message) => this.stopAnd(() => this.signOut(message)),
+      zoneChanged: () => void this.reloadPermit(),
     });
+    // For the browser test (tests/e2e/dashboard.mjs): what the map has drawn, not what it was given.
+    (window as unknown as { __bitgoeul: unknown }).__bitgoeul = {
+      renderedVehicles: () => this.map?.renderedCount('vehicles') ?? 0,
+    };
   }
 
   async start(): Promise<void> {

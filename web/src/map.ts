@@ -171,6 +171,11 @@ export class DashboardMap {
     ]).then(() => undefined);
   }
 
+  // Features of `layer` drawn in the current view.
+  renderedCount(layer: string): number {
+    return this.map.getLayer(layer) ? this.map.queryRenderedFeatures({ layers: [layer] }).length : 0;
+  }
+
   popup(lngLat: [number, number], content: HTMLElement): maplibregl.Popup {
     return new maplibregl.Popup({ closeButton: true, maxWidth: '260px' }).setLngLat(lngLat).setDOMContent(content).addTo(this.map);
   }

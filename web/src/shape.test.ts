@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseStreamMessage } from './live';
+import { parseStreamMessage, streamMessageType } from './live';
 import {
   boundsOf,
   chartGeometry,
@@ -233,5 +233,14 @@ describe('parseStreamMessage', () => {
     expect(parseStreamMessage('{not json')).toBeNull();
     expect(parseStreamMessage('null')).toBeNull();
     expect(parseStreamMessage(new ArrayBuffer(3))).toBeNull();
+  });
+
+  it('tells the message kinds apart', () => {
+    expect(streamMessageType('{"type":"zone","zone":"a","suspended":true}')).toBe('zone');
+    expect(streamMessageType('{ "vehicles": [], "type": "fleet" }')).toBe('fleet');
+    expect(streamMessageType('[1]')).toBeNull();
+    expect(streamMessageType('{"type": 3}')).toBeNull();
+    expect(streamMessageType('garbage')).toBeNull();
+    expect(streamMessageType(null)).toBeNull();
   });
 });
