@@ -45,6 +45,12 @@ SqliteStatement& SqliteStatement::bind(int index, std::nullopt_t) {
   return *this;
 }
 
+void SqliteStatement::reset() {
+  sqlite3_reset(statement_);
+  sqlite3_clear_bindings(statement_);
+  bind_error_ = Status::ok();
+}
+
 Result<bool> SqliteStatement::step() {
   if (!bind_error_.is_ok()) return bind_error_;
   const int code = sqlite3_step(statement_);
@@ -59,6 +65,7 @@ Status SqliteStatement::run() {
   return Status::ok();
 }
 
+int SqliteStatement::column_count() const { return sqlite3_column_count(statement_); }
 bool SqliteStatement::is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
 int64_t SqliteStatement::integer(int column) const { return sqlite3_column_int64(statement_, column); }
 double SqliteStatement::real(int column) const { return sqlite3_column_double(statement_, column); }

@@ -32,11 +32,14 @@ class SqliteStatement {
   SqliteStatement& bind(int index, const std::optional<T>& value) {
     return value ? bind(index, *value) : bind(index, std::nullopt);
   }
+  // Back to before the first step, with no parameters bound: for reusing a prepared statement.
+  void reset();
   // True while there is a row to read; false when done.
   Result<bool> step();
   // Runs a statement that returns no rows.
   Status run();
 
+  int column_count() const;
   bool is_null(int column) const;
   int64_t integer(int column) const;
   double real(int column) const;
