@@ -82,12 +82,18 @@ Result<ProcessOutput> run_process(const std::vector<std::string>& argv, const Pr
   posix_spawn_file_actions_adddup2(&actions, err.fd[1], STDERR_FILENO);
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
-  // The child starts with default signal handling whatever this process changed.
+  // The child starts with default signal handling and no blocked signals, whatever this process changed (a server
+  // blocks SIGINT and SIGTERM to sigwait for them).
   sigset_t defaults;
   sigemptyset(&defaults);
   sigaddset(&defaults, SIGPIPE);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
   posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
+  sigset_t unblocked;
+  sigemptyset(&unblocked);
+  posix_spawnattr_setsigmask(&attributes, &unblocked);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   std::vector<char*> args = c_strings(argv);
   std::vector<char*> env = c_strings(options.environment);
   pid_t pid = -1;

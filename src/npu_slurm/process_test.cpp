@@ -3,6 +3,7 @@
 #include "npu_slurm/process.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <filesystem>
 
@@ -49,6 +50,19 @@ TEST(RunProcess, TimeoutKillsTheChild) {
   Result<ProcessOutput> out = run_process({program("sleep"), "30"}, options);
   ASSERT_FALSE(out.is_ok());
   EXPECT_NE(out.status().message().find("timed out"), std::string::npos);
+}
+
+TEST(RunProcess, TheChildStartsWithNoBlockedSignals) {
+  // A server blocks SIGINT and SIGTERM to sigwait for them; the Slurm commands it runs must not inherit that.
+  sigset_t stop, previous;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &stop, &previous), 0);
+  Result<ProcessOutput> out = run_process({program("grep"), "^SigBlk:", "/proc/self/status"}, {});
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  ASSERT_TRUE(out.is_ok()) << out.status().to_string();
+  EXPECT_EQ(out->out, "SigBlk:\t0000000000000000\n");
 }
 
 TEST(RunProcess, MissingProgramsAreClearErrors) {
