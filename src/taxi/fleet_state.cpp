@@ -71,10 +71,10 @@ double FleetState::travel_factor(double time_s) const {
   return scenario_.travel_time_factor[static_cast<size_t>(((hour % 24) + 24) % 24)];
 }
 
-void FleetState::add_vehicle(const RoadPosition& position, double time_s) {
+void FleetState::add_vehicle(const RoadPosition& position, double time_s, uint16_t capacity) {
   VehicleState vehicle;
   vehicle.id = static_cast<uint32_t>(vehicles_.size());
-  vehicle.capacity = scenario_.fleet.capacity;
+  vehicle.capacity = capacity > 0 ? capacity : scenario_.fleet.capacity;
   vehicle.anchor = position;
   vehicle.anchor_s = time_s;
   max_capacity_ = std::max(max_capacity_, vehicle.capacity);
@@ -409,26 +409,88 @@ void FleetState::arrive(uint32_t vehicle_id, double now_s) {
   if (!vehicle.plan.empty()) {
     const Stop stop = vehicle.plan.front();
     vehicle.plan.erase(vehicle.plan.begin());
-    RequestState& request = requests_[stop.request];
-    if (stop.kind == Stop::Kind::kPickup) {
-      request.status = RequestStatus::kOnboard;
-      request.pickup_s = now_s;
-      release_spaces(stop.request, Stop::Kind::kPickup);
-      vehicle.onboard = static_cast<uint16_t>(vehicle.onboard + request.request.passengers);
-      record(now_s, vehicle, "pickup", stop.request);
-    } else {
-      request.status = RequestStatus::kCompleted;
-      request.dropoff_s = now_s;
-      release_spaces(stop.request, Stop::Kind::kDropoff);
-      vehicle.onboard = static_cast<uint16_t>(vehicle.onboard - request.request.passengers);
-      record(now_s, vehicle, "dropoff", stop.request);
-    }
+    do_stop(vehicle, stop, now_s);
     vehicle.anchor_s = now_s + scenario_.limits.dwell_s;
   } else {
     vehicle.reposition_to.reset();
   }
   if (vehicle.plan.empty()) record(vehicle.anchor_s, vehicle, "idle", UINT32_MAX);
   start_leg(vehicle, now_s, front_option);
+}
+
+void FleetState::do_stop(VehicleState& vehicle, const Stop& stop, double now_s) {
+  RequestState& request = requests_[stop.request];
+  if (stop.kind == Stop::Kind::kPickup) {
+    request.status = RequestStatus::kOnboard;
+    request.pickup_s = now_s;
+    release_spaces(stop.request, Stop::Kind::kPickup);
+    vehicle.onboard = static_cast<uint16_t>(vehicle.onboard + request.request.passengers);
+    record(now_s, vehicle, "pickup", stop.request);
+  } else {
+    request.status = RequestStatus::kCompleted;
+    request.dropoff_s = now_s;
+    release_spaces(stop.request, Stop::Kind::kDropoff);
+    vehicle.onboard = static_cast<uint16_t>(vehicle.onboard - request.request.passengers);
+    record(now_s, vehicle, "dropoff", stop.request);
+  }
+}
+
+void FleetState::relocate(uint32_t vehicle_id, const RoadPosition& position, double time_s) {
+  VehicleState& vehicle = vehicles_[vehicle_id];
+  stop_driving(vehicle, time_s);  // counts the distance it was believed to drive since the last report
+  vehicle.anchor = position;
+  vehicle.anchor_s = time_s;
+  projected_at_s_ = -1.0;  // crow-fly bounds must see the new position even within the same second
+  start_leg(vehicle, time_s);
+}
+
+bool FleetState::execute_stop(uint32_t vehicle_id, const Stop& stop, double now_s) {
+  VehicleState& vehicle = vehicles_[vehicle_id];
+  const auto found = std::find(vehicle.plan.begin(), vehicle.plan.end(), stop);
+  if (found == vehicle.plan.end()) return false;
+  if (stop.kind == Stop::Kind::kDropoff && requests_[stop.request].status != RequestStatus::kOnboard) return false;
+  // The vehicle is at the stop: on the side it was heading to, else the first one.
+  const bool heading_there = vehicle.driving && found == vehicle.plan.begin();
+  stop_driving(vehicle, now_s);
+  const Location& at = stop_location(stop);
+  vehicle.anchor = at.options[0];
+  for (uint8_t o = 0; o < at.option_count; ++o) {
+    if (heading_there && at.options[o] == vehicle.leg.end) vehicle.anchor = at.options[o];
+  }
+  vehicle.plan.erase(found);
+  do_stop(vehicle, stop, now_s);
+  vehicle.anchor_s = std::max(vehicle.anchor_s, now_s);
+  if (vehicle.plan.empty()) record(vehicle.anchor_s, vehicle, "idle", UINT32_MAX);
+  start_leg(vehicle, now_s);
+  return true;
+}
+
+bool FleetState::unassign(uint32_t request_id, double now_s) {
+  RequestState& request = requests_[request_id];
+  if (request.status != RequestStatus::kAssigned) return false;
+  VehicleState& vehicle = vehicles_[request.vehicle];
+  stop_driving(vehicle, now_s);
+  std::erase_if(vehicle.plan, [&](const Stop& stop) { return stop.request == request_id; });
+  request.status = RequestStatus::kPending;
+  request.vehicle = UINT32_MAX;
+  request.assigned_s = -1.0;
+  pending_.insert(std::lower_bound(pending_.begin(), pending_.end(), request_id), request_id);
+  record(now_s, vehicle, "unassign", request_id);
+  if (vehicle.plan.empty()) record(now_s, vehicle, "idle", UINT32_MAX);
+  start_leg(vehicle, now_s);
+  return true;
+}
+
+void FleetState::restore_onboard(uint32_t request_id, uint32_t vehicle_id, double pickup_s) {
+  RequestState& request = requests_[request_id];
+  VehicleState& vehicle = vehicles_[vehicle_id];
+  request.status = RequestStatus::kOnboard;
+  request.vehicle = vehicle_id;
+  request.assigned_s = pickup_s;
+  request.pickup_s = pickup_s;
+  release_spaces(request_id, Stop::Kind::kPickup);
+  pending_.erase(std::remove(pending_.begin(), pending_.end(), request_id), pending_.end());
+  vehicle.onboard = static_cast<uint16_t>(vehicle.onboard + request.request.passengers);
 }
 
 std::vector<uint32_t> FleetState::take_changed_vehicles() {

@@ -107,7 +107,8 @@ class FleetState {
   bool add_request(const TripRequest& request);
   // Adds a request that a rule refused before it reached dispatch (e.g. a permit's area or hours).
   void add_refused_request(const TripRequest& request, RejectReason reason);
-  void add_vehicle(const RoadPosition& position, double time_s);
+  // `capacity` 0: the scenario's fleet capacity.
+  void add_vehicle(const RoadPosition& position, double time_s, uint16_t capacity = 0);
 
   // Where the vehicle can start a new course from, and when: its position now if driving empty or idle, else the
   // end of its current stop/leg commitments are respected by planning from its current position with its plan.
@@ -131,6 +132,22 @@ class FleetState {
 
   // The vehicle reached plan.front() (or its repositioning target): executes the stop, starts the next leg.
   void arrive(uint32_t vehicle, double now_s);
+
+  // A live fleet (taxi_service) learns positions from telemetry and does a stop when the vehicle confirms it, not
+  // on simulated arrival:
+  //
+  // The vehicle is at `position` (a snapped telemetry point) at `time_s`; it keeps its plan and heads on from there.
+  void relocate(uint32_t vehicle, const RoadPosition& position, double time_s);
+  // The vehicle has done `stop`, which must be in its plan (not necessarily first) and, for a drop-off, whose rider
+  // is aboard: it stands at the stop now. Returns false and changes nothing otherwise (a replayed or forged
+  // confirmation).
+  bool execute_stop(uint32_t vehicle, const Stop& stop, double now_s);
+  // Takes an assigned rider not yet picked up out of their vehicle's plan: pending again, in request order.
+  // Returns false and changes nothing unless the request is assigned.
+  bool unassign(uint32_t request, double now_s);
+  // Recovery from a store: the pending `request` is aboard `vehicle` since `pickup_s`. Its drop-off comes back with
+  // the vehicle's plan (commit_plan).
+  void restore_onboard(uint32_t request, uint32_t vehicle, double pickup_s);
 
   // Vehicles whose course changed since the last call (the simulator schedules their arrivals).
   std::vector<uint32_t> take_changed_vehicles();
@@ -187,6 +204,8 @@ class FleetState {
   void start_leg(VehicleState& vehicle, double now_s, std::optional<uint8_t> front_option = std::nullopt);
   void stop_driving(VehicleState& vehicle, double now_s);
   void record(double time_s, const VehicleState& vehicle, const char* kind, uint32_t request);
+  // Does `stop` (already taken out of the plan): the rider boards or alights.
+  void do_stop(VehicleState& vehicle, const Stop& stop, double now_s);
   void release_spaces(uint32_t request, Stop::Kind kind);
   // Seconds from `from` (whose space is `from_space`) to the best option of `stop`; `option` gets its index.
   double drive_to_stop_s(const road::ChSearchSpace& from_space, const RoadPosition& from, const Stop& stop,

@@ -26,6 +26,7 @@ struct ServiceOptions {
   // The durable store (SQLite, WAL), created when missing; the audit log is audit.jsonl in the same directory.
   // Empty: nothing is stored (tests of the read-only part only; every state-changing call then answers 503).
   std::string db;
+  std::string log;  // one JSON line per request: "" none, "-" standard error, else this file (appended to)
   double utc_offset_hours = 9.0;  // the permit's local time (Korea Standard Time, no daylight saving)
   double max_snap_m = 250.0;      // a rider or vehicle farther than this from a permitted road cannot be served
   double max_wait_s = 600.0;      // from request to pick-up

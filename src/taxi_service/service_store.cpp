@@ -13,7 +13,7 @@ constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS vehicles (
   id TEXT PRIMARY KEY, idx INTEGER NOT NULL UNIQUE, capacity INTEGER NOT NULL,
-  lat REAL NOT NULL, lon REAL NOT NULL, edge INTEGER NOT NULL, fraction REAL NOT NULL,
+  lat REAL NOT NULL, lon REAL NOT NULL, edge INTEGER NOT NULL, fraction REAL NOT NULL, anchor_s REAL NOT NULL,
   status TEXT NOT NULL, pulled INTEGER NOT NULL, registered REAL NOT NULL, updated REAL NOT NULL,
   plan_version INTEGER NOT NULL, plan TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rides (
@@ -124,7 +124,8 @@ Status ServiceStore::put_vehicle(const StoredVehicle& v) {
       SqliteStatement * s,
       statement(kPutVehicle,
                 "INSERT OR REPLACE INTO vehicles (id, idx, capacity, lat, lon, edge, fraction, status, pulled, "
-                "registered, updated, plan_version, plan) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+                "registered, updated, plan_version, plan, anchor_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                "?12, ?13, ?14)"));
   return s->bind(1, v.id)
       .bind(2, v.index)
       .bind(3, v.capacity)
@@ -138,17 +139,26 @@ Status ServiceStore::put_vehicle(const StoredVehicle& v) {
       .bind(11, v.updated)
       .bind(12, v.plan_version)
       .bind(13, format_plan(v.plan))
+      .bind(14, v.anchor_s)
       .run();
 }
 
 Status ServiceStore::put_position(const std::string& vehicle, double lat, double lon, int64_t edge, double fraction,
-                                  const std::string& status, double updated) {
+                                  double anchor_s, const std::string& status, double updated) {
   BITGOEUL_ASSIGN_OR_RETURN(
       SqliteStatement * s,
       statement(kPutPosition,
-                "UPDATE vehicles SET lat = ?2, lon = ?3, edge = ?4, fraction = ?5, status = ?6, updated = ?7 WHERE id = ?1"));
-  BITGOEUL_RETURN_IF_ERROR(
-      s->bind(1, vehicle).bind(2, lat).bind(3, lon).bind(4, edge).bind(5, fraction).bind(6, status).bind(7, updated).run());
+                "UPDATE vehicles SET lat = ?2, lon = ?3, edge = ?4, fraction = ?5, status = ?6, updated = ?7, anchor_s = ?8 "
+                "WHERE id = ?1"));
+  BITGOEUL_RETURN_IF_ERROR(s->bind(1, vehicle)
+                               .bind(2, lat)
+                               .bind(3, lon)
+                               .bind(4, edge)
+                               .bind(5, fraction)
+                               .bind(6, status)
+                               .bind(7, updated)
+                               .bind(8, anchor_s)
+                               .run());
   if (db_->changes() != 1) return not_found("{}: no vehicle '{}'", path(), vehicle);
   return Status::ok();
 }
@@ -222,7 +232,7 @@ Result<StoredState> ServiceStore::load() {
   BITGOEUL_ASSIGN_OR_RETURN(
       SqliteStatement vehicles,
       db_->prepare("SELECT id, idx, capacity, lat, lon, edge, fraction, status, pulled, registered, updated, "
-                   "plan_version, plan FROM vehicles ORDER BY idx"));
+                   "plan_version, plan, anchor_s FROM vehicles ORDER BY idx"));
   while (true) {
     BITGOEUL_ASSIGN_OR_RETURN(const bool row, vehicles.step());
     if (!row) break;
@@ -239,6 +249,7 @@ Result<StoredState> ServiceStore::load() {
     v.registered = vehicles.real(9);
     v.updated = vehicles.real(10);
     v.plan_version = vehicles.integer(11);
+    v.anchor_s = vehicles.real(13);
     auto plan = parse_plan(vehicles.text(12));
     if (!plan.is_ok()) return corrupt("{}: vehicle '{}': {}", path(), v.id, plan.status().message());
     v.plan = std::move(plan).value();

@@ -30,8 +30,9 @@ struct StoredVehicle {
   int64_t capacity = 4;
   double lat = 0.0;  // as last reported
   double lon = 0.0;
-  int64_t edge = 0;  // the snapped position the fleet plans from
+  int64_t edge = 0;  // where the fleet places it (FleetState's anchor): a snapped report, or a stop it confirmed
   double fraction = 0.0;
+  double anchor_s = 0.0;  // since when it is there (it drives its plan's route from there at that time)
   std::string status = "available";  // as last reported: available | busy | offline
   bool pulled = false;               // by an operator: no new assignments
   double registered = 0.0;           // seconds since the epoch
@@ -99,7 +100,7 @@ class ServiceStore {
   Status put_vehicle(const StoredVehicle& vehicle);
   // The telemetry fast path: only the position, status and time of a registered vehicle.
   Status put_position(const std::string& vehicle, double lat, double lon, int64_t edge, double fraction,
-                      const std::string& status, double updated);
+                      double anchor_s, const std::string& status, double updated);
   Status put_ride(const StoredRide& ride);
   // One change of a ride's status, with who made it (for the ride's history).
   Status add_ride_event(int64_t ride, double time, const std::string& status, const std::string& actor,

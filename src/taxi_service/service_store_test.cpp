@@ -29,6 +29,7 @@ StoredVehicle vehicle(const std::string& id, int64_t index) {
   v.lon = 127.11;
   v.edge = 17;
   v.fraction = 0.25;
+  v.anchor_s = 1.7e9 + 4;
   v.status = "available";
   v.registered = 1.7e9;
   v.updated = 1.7e9 + 5.5;
@@ -74,7 +75,7 @@ TEST(ServiceStore, WhatWasCommittedIsReadBackAfterReopening) {
     auto incident = (*store)->add_incident({0, "v1", 1.7e9 + 3, "disengagement", "pedestrian", 37.5, std::nullopt});
     ASSERT_TRUE(incident.is_ok());
     EXPECT_EQ(*incident, 1);
-    ASSERT_TRUE((*store)->put_position("v1", 37.52, 127.12, 18, 0.5, "busy", 1.7e9 + 9).is_ok());
+    ASSERT_TRUE((*store)->put_position("v1", 37.52, 127.12, 18, 0.5, 1.7e9 + 8, "busy", 1.7e9 + 9).is_ok());
     ASSERT_TRUE((*store)->commit().is_ok());
   }
   auto store = ServiceStore::open(path);
@@ -86,6 +87,7 @@ TEST(ServiceStore, WhatWasCommittedIsReadBackAfterReopening) {
   moved.lon = 127.12;
   moved.edge = 18;
   moved.fraction = 0.5;
+  moved.anchor_s = 1.7e9 + 8;
   moved.status = "busy";
   moved.updated = 1.7e9 + 9;
   ASSERT_EQ(state->vehicles.size(), 1u);
@@ -109,7 +111,7 @@ TEST(ServiceStore, WhatWasRolledBackNeverWas) {
   EXPECT_EQ(*(*store)->dump(), *empty);
   // A position for a vehicle never registered is refused.
   ASSERT_TRUE((*store)->begin().is_ok());
-  const Status unknown = (*store)->put_position("v9", 37.5, 127.1, 1, 0.0, "available", 1.0);
+  const Status unknown = (*store)->put_position("v9", 37.5, 127.1, 1, 0.0, 1.0, "available", 1.0);
   EXPECT_EQ(unknown.code(), ErrorCode::kNotFound);
   (*store)->rollback();
   EXPECT_FALSE((*store)->commit().is_ok());  // nothing open

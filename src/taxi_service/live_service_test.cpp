@@ -1,0 +1,502 @@
+// The live fleet part of the dispatch service as a specification, in-process on the pilot map under its permit, on
+// a simulated clock (Wednesday 2026-11-25, 08:00 in Seoul): vehicles register and report, riders ask, the
+// insertion dispatcher assigns, vehicles confirm stops, operators intervene, the regulator reads — and every refused
+// call leaves the store exactly as it was. A service created again on the same store recovers the same state.
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "core/audit_log.h"
+#include "core/token.h"
+#include "taxi/rules/permit.h"
+#include "taxi_service/service.h"
+#include "taxi_service/service_store.h"
+
+namespace bitgoeul::taxi_service {
+namespace {
+
+using nlohmann::json;
+
+int64_t seoul(int hour, int minute) {
+  return taxi::rules::midnight_s({2026, 11, 25}) + hour * 3600 + minute * 60 - 9 * 3600;
+}
+
+// Inside the pilot zone: a ride from near stop S14 to near stop S44.
+constexpr const char* kRide = R"({"origin":{"lat":37.5102,"lon":127.1101},"destination":{"lat":37.5249,"lon":127.1098}})";
+
+class LiveServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("bitgoeul_live_service_test_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    std::ofstream access(dir_ / "access.toml");
+    for (const auto& [role, id] : std::vector<std::pair<std::string, std::string>>{
+             {"rider", "ann"}, {"rider", "bob"}, {"regulator", "molit"}, {"operator", "ops"}, {"vehicle", "v1"},
+             {"vehicle", "v2"}, {"gateway", "gw"}}) {
+      access << "[[token]]\nrole = \"" << role << "\"\nid = \"" << id << "\"\nsha256 = \"" << *token_hash(role + "-" + id)
+             << "\"\n";
+    }
+    access.close();
+    clock_.set(seoul(8, 0));
+    start();
+  }
+  void TearDown() override {
+    service_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void start() {
+    service_.reset();
+    ServiceOptions options;
+    options.map = std::string(BITGOEUL_SHARED_DATA_DIR) + "/osm/asanH.clean.osm";
+    options.permit = std::string(BITGOEUL_SOURCE_DIR) + "/scenarios/permits/songpa-pilot/permit.toml";
+    options.access = (dir_ / "access.toml").string();
+    options.db = (dir_ / "state.sqlite").string();
+    auto created = TaxiService::create(options, clock_);
+    ASSERT_TRUE(created.is_ok()) << created.status().to_string();
+    service_ = std::move(created).value();
+  }
+
+  HttpResponse call(const std::string& method, const std::string& target, const std::string& token = "",
+                    const std::string& body = "") {
+    HttpRequest request;
+    request.method = method;
+    request.target = target;
+    const size_t question = target.find('?');
+    request.path = target.substr(0, question);
+    if (question != std::string::npos) {
+      std::string rest = target.substr(question + 1);
+      while (!rest.empty()) {
+        const size_t amp = rest.find('&');
+        const std::string pair = rest.substr(0, amp);
+        const size_t eq = pair.find('=');
+        request.query[pair.substr(0, eq)] = eq == std::string::npos ? "" : pair.substr(eq + 1);
+        rest = amp == std::string::npos ? "" : rest.substr(amp + 1);
+      }
+    }
+    request.body = body;
+    if (!token.empty()) request.headers["authorization"] = "Bearer " + token;
+    return service_->handle(request);
+  }
+  // Calls and checks the status; returns the body as JSON (null when not JSON).
+  json expect(int status, const std::string& method, const std::string& target, const std::string& token,
+              const std::string& body = "") {
+    const HttpResponse response = call(method, target, token, body);
+    EXPECT_EQ(response.status, status) << method << " " << target << " " << body.substr(0, 200) << " -> " << response.body;
+    return json::parse(response.body, nullptr, false);
+  }
+  std::string store_dump() {
+    auto store = ServiceStore::open((dir_ / "state.sqlite").string());
+    EXPECT_TRUE(store.is_ok());
+    auto dump = (*store)->dump();
+    EXPECT_TRUE(dump.is_ok());
+    return dump.is_ok() ? *dump : "";
+  }
+  void register_vehicle(const std::string& id, double lat, double lon) {
+    const json reply = expect(201, "POST", "/api/v1/vehicles/" + id + "/register", "operator-ops",
+                              json{{"lat", lat}, {"lon", lon}}.dump());
+    EXPECT_EQ(reply["vehicle"]["status"], "available");
+  }
+
+  std::filesystem::path dir_;
+  SimulatedClock clock_{0};
+  std::unique_ptr<TaxiService> service_;
+};
+
+TEST_F(LiveServiceTest, ARideFromRequestToDropOff) {
+  const json vehicle = expect(201, "POST", "/api/v1/vehicles/v1/register", "vehicle-v1", R"({"lat":37.5090,"lon":127.1080,"capacity":3})");
+  EXPECT_EQ(vehicle["vehicle"]["id"], "v1");
+  EXPECT_EQ(vehicle["vehicle"]["capacity"], 3);
+
+  const json ride = expect(201, "POST", "/api/v1/rides", "rider-ann", kRide);
+  ASSERT_EQ(ride["status"], "assigned") << ride.dump();
+  EXPECT_EQ(ride["id"], "r0");
+  EXPECT_EQ(ride["rider"], "ann");
+  EXPECT_EQ(ride["vehicle"], "v1");
+  EXPECT_EQ(ride["pickup_stop"], "S14");
+  EXPECT_EQ(ride["dropoff_stop"], "S44");
+  EXPECT_DOUBLE_EQ(ride["origin"]["lat"].get<double>(), 37.5100);  // moved to the designated stop
+  EXPECT_GE(ride["eta_pickup"].get<double>(), static_cast<double>(seoul(8, 0)));
+  EXPECT_GT(ride["eta_dropoff"].get<double>(), ride["eta_pickup"].get<double>());
+
+  json assignment = expect(200, "GET", "/api/v1/vehicles/v1/assignment", "vehicle-v1");
+  ASSERT_EQ(assignment["stops"].size(), 2u);
+  EXPECT_EQ(assignment["stops"][0]["ride"], "r0");
+  EXPECT_EQ(assignment["stops"][0]["kind"], "pickup");
+  EXPECT_EQ(assignment["stops"][1]["kind"], "dropoff");
+  EXPECT_EQ(assignment["version"], 1);
+
+  clock_.advance(120);
+  expect(409, "POST", "/api/v1/vehicles/v1/stops", "vehicle-v1", R"({"ride":"r0","kind":"dropoff"})");  // not aboard
+  json done = expect(200, "POST", "/api/v1/vehicles/v1/stops", "vehicle-v1", R"({"ride":"r0","kind":"pickup"})");
+  EXPECT_EQ(done["ride"]["status"], "onboard");
+  EXPECT_DOUBLE_EQ(done["ride"]["picked_up"].get<double>(), static_cast<double>(seoul(8, 2)));
+  EXPECT_EQ(done["assignment"]["stops"].size(), 1u);
+  const std::string before_replay = store_dump();
+  const json replay = expect(409, "POST", "/api/v1/vehicles/v1/stops", "vehicle-v1", R"({"ride":"r0","kind":"pickup"})");
+  EXPECT_NE(replay["error"].get<std::string>().find("already confirmed"), std::string::npos);
+  EXPECT_EQ(store_dump(), before_replay);
+
+  clock_.advance(300);
+  done = expect(200, "POST", "/api/v1/vehicles/v1/stops", "gateway-gw", R"({"ride":"r0","kind":"dropoff"})");
+  EXPECT_EQ(done["ride"]["status"], "completed");
+  EXPECT_TRUE(done["assignment"]["stops"].empty());
+  expect(409, "DELETE", "/api/v1/rides/r0", "rider-ann");  // over: nothing to cancel
+
+  const json got = expect(200, "GET", "/api/v1/rides/r0", "rider-ann");
+  EXPECT_EQ(got["status"], "completed");
+  const json kpis = expect(200, "GET", "/api/v1/kpis", "regulator-molit");
+  EXPECT_EQ(kpis["rides_requested"], 1);
+  EXPECT_EQ(kpis["rides_completed"], 1);
+  EXPECT_EQ(kpis["vehicles_online"], 1);
+  EXPECT_DOUBLE_EQ(kpis["wait_mean_s"].get<double>(), 120.0);
+  EXPECT_DOUBLE_EQ(kpis["service_rate"].get<double>(), 1.0);
+  EXPECT_GE(kpis["history"].size(), 2u);  // one per minute seen
+}
+
+TEST_F(LiveServiceTest, TheServiceRecoversEveryVehicleAndRideFromItsStore) {
+  register_vehicle("v1", 37.5090, 127.1080);
+  register_vehicle("v2", 37.5200, 127.1000);
+  for (int i = 0; i < 3; ++i) expect(201, "POST", "/api/v1/rides", i == 2 ? "rider-bob" : "rider-ann", kRide);
+  expect(201, "POST", "/api/v1/rides", "rider-ann",
+         R"({"origin":{"lat":37.5102,"lon":127.1101},"destination":{"lat":37.5380,"lon":127.1300}})");  // refused
+  clock_.advance(60);
+  const json first = expect(200, "GET", "/api/v1/rides/r0", "operator-ops");
+  ASSERT_EQ(first["status"], "assigned");
+  const std::string v = first["vehicle"];
+  expect(200, "POST", "/api/v1/vehicles/" + v + "/stops", "gateway-gw", R"({"ride":"r0","kind":"pickup"})");
+  expect(200, "DELETE", "/api/v1/rides/r1", "rider-ann");
+  expect(201, "POST", "/api/v1/vehicles/v2/incidents", "vehicle-v2", R"({"kind":"disengagement","note":"cyclist"})");
+  expect(200, "POST", "/api/v1/telemetry", "gateway-gw",
+         json{{"positions", {{{"vehicle", "v1"}, {"time", seoul(8, 1)}, {"lat", 37.5095}, {"lon", 127.1085}, {"status", "busy"}}}}}.dump());
+  auto snapshot = [&] {
+    json fleet = expect(200, "GET", "/api/v1/fleet", "regulator-molit");
+    fleet.erase("version");  // counts changes since the process started
+    json rides = json::array();
+    for (int r = 0; r < 4; ++r) rides.push_back(expect(200, "GET", "/api/v1/rides/r" + std::to_string(r), "operator-ops"));
+    json assignments = json::array();
+    for (const char* id : {"v1", "v2"}) assignments.push_back(expect(200, "GET", std::string("/api/v1/vehicles/") + id + "/assignment", "operator-ops"));
+    json kpis = expect(200, "GET", "/api/v1/kpis", "operator-ops");
+    kpis.erase("history");  // kept in memory only
+    return json{{"fleet", fleet}, {"rides", rides}, {"assignments", assignments}, {"kpis", kpis}};
+  };
+  const json before = snapshot();
+  EXPECT_EQ(before["rides"][0]["status"], "onboard");
+  EXPECT_EQ(before["rides"][1]["status"], "cancelled");
+  EXPECT_EQ(before["rides"][2]["status"], "assigned");
+  EXPECT_EQ(before["rides"][3]["status"], "rejected");
+  EXPECT_EQ(before["rides"][3]["reason"], "permit_area");
+  const std::string stored = store_dump();
+
+  start();  // a new process on the same store
+  EXPECT_EQ(snapshot(), before);
+  EXPECT_EQ(store_dump(), stored);
+  // And it goes on from there: the recovered rider is dropped off, ride ids continue.
+  expect(200, "POST", "/api/v1/vehicles/" + v + "/stops", "gateway-gw", R"({"ride":"r0","kind":"dropoff"})");
+  EXPECT_EQ(expect(201, "POST", "/api/v1/rides", "rider-bob", kRide)["id"], "r4");
+}
+
+TEST_F(LiveServiceTest, TelemetryIsAppliedWholeOrNotAtAll) {
+  register_vehicle("v1", 37.5090, 127.1080);
+  register_vehicle("v2", 37.5200, 127.1000);
+  const double t = static_cast<double>(seoul(8, 0)) + 1.5;
+  auto position = [](const std::string& vehicle, double time, json lat, json lon) {
+    return json{{"vehicle", vehicle}, {"time", time}, {"lat", std::move(lat)}, {"lon", std::move(lon)}, {"status", "available"}};
+  };
+  const std::string before = store_dump();
+  struct Bad {
+    int status;
+    std::string token;
+    std::string body;
+    std::string message;
+  };
+  const std::vector<Bad> bad = {
+      {400, "gateway-gw", "not json", "JSON object"},
+      {400, "gateway-gw", R"({"positions":{}})", "'positions' must be an array"},
+      {400, "gateway-gw", json{{"positions", {position("v1", t, 37.51, 127.11), position("v2", t, 1e308, 127.11)}}}.dump(),
+       "positions[1]: 'lat'/'lon' is not a coordinate"},
+      {400, "gateway-gw", json{{"positions", {position("v1", t, 37.51, 127.11), position("v2", t, "37.5", 127.11)}}}.dump(),
+       "positions[1]: needs numbers"},
+      {400, "gateway-gw", json{{"positions", {position("v1", t, 37.51, 127.11), position("v1", t, 37.51, 200.0)}}}.dump(),
+       "positions[1]"},
+      {400, "gateway-gw", json{{"positions", {position("v1", -5, 37.51, 127.11)}}}.dump(), "positions[0]: 'time'"},
+      {400, "gateway-gw", R"({"positions":[{"vehicle":"v1","time":1e999,"lat":37.51,"lon":127.11}]})", ""},
+      {400, "gateway-gw", json{{"positions", {{{"vehicle", "v1"}, {"time", t}, {"lat", 37.51}, {"lon", 127.11}, {"status", "flying"}}}}}.dump(),
+       "'status' must be available, busy or offline"},
+      {404, "gateway-gw", json{{"positions", {position("v1", t, 37.51, 127.11), position("v9", t, 37.51, 127.11)}}}.dump(),
+       "positions[1]: no vehicle 'v9'"},
+      {403, "vehicle-v1", json{{"positions", {position("v1", t, 37.51, 127.11), position("v2", t, 37.51, 127.11)}}}.dump(),
+       "positions[1]: vehicle 'v1' may report only itself"},
+      {403, "rider-ann", json{{"positions", {position("v1", t, 37.51, 127.11)}}}.dump(), "a rider may not"},
+      {403, "regulator-molit", json{{"positions", {position("v1", t, 37.51, 127.11)}}}.dump(), "a regulator may not"},
+      {401, "", json{{"positions", {position("v1", t, 37.51, 127.11)}}}.dump(), "bearer token"},
+  };
+  for (const Bad& b : bad) {
+    const json reply = expect(b.status, "POST", "/api/v1/telemetry", b.token, b.body);
+    EXPECT_NE(reply.value("error", "").find(b.message), std::string::npos) << reply.dump();
+  }
+  json many = json::array();
+  for (int i = 0; i < 10001; ++i) many.push_back(position("v1", t, 37.51, 127.11));
+  expect(413, "POST", "/api/v1/telemetry", "gateway-gw", json{{"positions", many}}.dump());
+  EXPECT_EQ(store_dump(), before);
+
+  // A good batch: both applied; an older report afterwards is stale and ignored.
+  json reply = expect(200, "POST", "/api/v1/telemetry", "gateway-gw",
+                      json{{"positions", {position("v1", t, 37.5095, 127.1085), position("v2", t, 37.5205, 127.1005)}}}.dump());
+  EXPECT_EQ(reply["accepted"], 2);
+  reply = expect(200, "POST", "/api/v1/telemetry", "vehicle-v1", json{{"positions", {position("v1", t - 1, 37.6, 127.2)}}}.dump());
+  EXPECT_EQ(reply["accepted"], 0);
+  EXPECT_EQ(reply["stale"], 1);
+  const json fleet = expect(200, "GET", "/api/v1/fleet", "operator-ops");
+  EXPECT_DOUBLE_EQ(fleet["vehicles"][0]["lat"].get<double>(), 37.5095);
+  EXPECT_DOUBLE_EQ(fleet["vehicles"][0]["updated"].get<double>(), t);
+  // Offline vehicles get no rides.
+  expect(200, "POST", "/api/v1/telemetry", "gateway-gw",
+         json{{"positions", {{{"vehicle", "v1"}, {"time", t + 1}, {"lat", 37.5095}, {"lon", 127.1085}, {"status", "offline"}},
+                             {{"vehicle", "v2"}, {"time", t + 1}, {"lat", 37.5205}, {"lon", 127.1005}, {"status", "offline"}}}}}
+             .dump());
+  EXPECT_EQ(expect(201, "POST", "/api/v1/rides", "rider-ann", kRide)["status"], "waiting");
+  EXPECT_EQ(expect(200, "GET", "/api/v1/kpis", "operator-ops")["vehicles_online"], 0);
+  // Still waiting past its latest pick-up: rejected.
+  clock_.advance(601);
+  const json expired = expect(200, "GET", "/api/v1/rides/r0", "rider-ann");
+  EXPECT_EQ(expired["status"], "rejected");
+  EXPECT_EQ(expired["reason"], "no_vehicle_in_time");
+}
+
+TEST_F(LiveServiceTest, EachPrincipalActsOnlyOnWhatIsTheirs) {
+  register_vehicle("v1", 37.5090, 127.1080);
+  register_vehicle("v2", 37.5200, 127.1000);
+  const json ride = expect(201, "POST", "/api/v1/rides", "rider-ann", kRide);
+  ASSERT_EQ(ride["status"], "assigned");
+  const std::string mine = ride["vehicle"];
+  const std::string other = mine == "v1" ? "v2" : "v1";
+  const std::string before = store_dump();
+  struct Case {
+    int status;
+    std::string method, target, token, body;
+  };
+  const std::vector<Case> cases = {
+      {401, "POST", "/api/v1/rides", "", kRide},
+      {401, "POST", "/api/v1/rides", "rider-nobody", kRide},
+      {403, "GET", "/api/v1/rides/r0", "rider-bob", ""},
+      {403, "DELETE", "/api/v1/rides/r0", "rider-bob", ""},
+      {403, "GET", "/api/v1/rides/r0", "vehicle-v1", ""},
+      {403, "POST", "/api/v1/rides", "regulator-molit", kRide},
+      {403, "POST", "/api/v1/rides", "gateway-gw", kRide},
+      {403, "DELETE", "/api/v1/rides/r0", "regulator-molit", ""},
+      {403, "POST", "/api/v1/rides/r0/reassign", "regulator-molit", ""},
+      {403, "POST", "/api/v1/rides/r0/reassign", "rider-ann", ""},
+      {403, "POST", "/api/v1/zones/songpa-pilot/suspend", "regulator-molit", ""},
+      {403, "POST", "/api/v1/vehicles/v1/pull", "regulator-molit", ""},
+      {403, "POST", "/api/v1/vehicles/v1/pull", "gateway-gw", ""},
+      {403, "GET", "/api/v1/fleet", "rider-ann", ""},
+      {403, "GET", "/api/v1/fleet", "gateway-gw", ""},
+      {403, "GET", "/api/v1/audit", "vehicle-v1", ""},
+      {403, "GET", "/api/v1/vehicles/" + mine + "/assignment", "vehicle-" + other, ""},
+      {403, "POST", "/api/v1/vehicles/" + mine + "/stops", "vehicle-" + other, R"({"ride":"r0","kind":"pickup"})"},
+      {409, "POST", "/api/v1/vehicles/" + other + "/stops", "vehicle-" + other, R"({"ride":"r0","kind":"pickup"})"},
+      {403, "POST", "/api/v1/vehicles/" + mine + "/register", "vehicle-" + other, R"({"lat":37.51,"lon":127.11})"},
+      {403, "POST", "/api/v1/vehicles/" + mine + "/incidents", "vehicle-" + other, R"({"kind":"incident"})"},
+      {403, "POST", "/api/v1/vehicles/v1/stops", "rider-ann", R"({"ride":"r0","kind":"pickup"})"},
+      {404, "GET", "/api/v1/rides/r99", "operator-ops", ""},
+      {400, "GET", "/api/v1/rides/x1", "operator-ops", ""},
+      {400, "GET", "/api/v1/rides/r01", "operator-ops", ""},
+      {400, "GET", "/api/v1/rides/r99999999999999", "operator-ops", ""},
+      {404, "GET", "/api/v1/vehicles/v9/assignment", "operator-ops", ""},
+      {400, "GET", "/api/v1/vehicles/v%20x/assignment", "operator-ops", ""},
+      {404, "POST", "/api/v1/vehicles/" + mine + "/stops", "gateway-gw", R"({"ride":"r7","kind":"pickup"})"},
+      {404, "POST", "/api/v1/zones/nowhere/suspend", "operator-ops", ""},
+      {404, "POST", "/api/v1/vehicles/v9/pull", "operator-ops", ""},
+      {405, "PUT", "/api/v1/rides/r0", "rider-ann", ""},
+      {404, "GET", "/api/v1/rides/r0/extra/path", "rider-ann", ""},
+  };
+  for (const Case& c : cases) expect(c.status, c.method, c.target, c.token, c.body);
+  EXPECT_EQ(store_dump(), before);
+  // What they may do, they can.
+  expect(200, "GET", "/api/v1/rides/r0", "rider-ann");
+  expect(200, "GET", "/api/v1/rides/r0", "regulator-molit");
+  expect(200, "GET", "/api/v1/vehicles/" + mine + "/assignment", "vehicle-" + mine);
+  expect(200, "GET", "/api/v1/fleet", "regulator-molit");
+  expect(200, "GET", "/api/v1/audit", "regulator-molit");
+}
+
+TEST_F(LiveServiceTest, HostileBodiesGetA4xxAndChangeNothing) {
+  register_vehicle("v1", 37.5090, 127.1080);
+  expect(201, "POST", "/api/v1/rides", "rider-ann", kRide);
+  const std::string before = store_dump();
+  const std::string deep(100000, '[');
+  const std::string junk = "{\"kind\":\"\xff\xfe\"}";
+  struct Case {
+    std::string target, token, body;
+    int status = 400;
+  };
+  const std::vector<Case> cases = {
+      {"/api/v1/rides", "rider-ann", "not json"},
+      {"/api/v1/rides", "rider-ann", deep},
+      {"/api/v1/rides", "rider-ann", R"({"origin":{"lat":37.51,"lon":127.11}})"},
+      {"/api/v1/rides", "rider-ann", R"({"origin":{"lat":1e999,"lon":127.11},"destination":{"lat":37.52,"lon":127.11}})"},
+      {"/api/v1/rides", "rider-ann", R"({"origin":{"lat":37.51,"lon":127.11},"destination":{"lat":37.52,"lon":127.11},"passengers":0})"},
+      {"/api/v1/rides", "rider-ann", R"({"origin":{"lat":37.51,"lon":127.11},"destination":{"lat":37.52,"lon":127.11},"passengers":99})"},
+      {"/api/v1/vehicles/v1/register", "vehicle-v1", "[]"},
+      {"/api/v1/vehicles/v1/register", "vehicle-v1", R"({"lat":91,"lon":127.11})"},
+      {"/api/v1/vehicles/v1/register", "vehicle-v1", R"({"lat":37.51,"lon":127.11,"capacity":0})"},
+      {"/api/v1/vehicles/v1/register", "vehicle-v1", R"({"lat":37.51,"lon":127.11,"capacity":"4"})"},
+      {"/api/v1/vehicles/v3/register", "operator-ops", R"({"lat":37.60,"lon":127.30})", 422},  // off the permitted roads
+      {"/api/v1/vehicles/" + std::string(65, 'x') + "/register", "operator-ops", R"({"lat":37.51,"lon":127.11})"},
+      {"/api/v1/vehicles/v1/stops", "vehicle-v1", "{}"},
+      {"/api/v1/vehicles/v1/stops", "vehicle-v1", R"({"ride":"r0","kind":"teleport"})"},
+      {"/api/v1/vehicles/v1/stops", "vehicle-v1", R"({"ride":0,"kind":"pickup"})"},
+      {"/api/v1/vehicles/v1/stops", "vehicle-v1", R"({"ride":"r-1","kind":"pickup"})"},
+      {"/api/v1/vehicles/v1/incidents", "vehicle-v1", junk},
+      {"/api/v1/vehicles/v1/incidents", "vehicle-v1", R"({"kind":"crash"})"},
+      {"/api/v1/vehicles/v1/incidents", "vehicle-v1", json{{"kind", "incident"}, {"note", std::string(3000, 'n')}}.dump()},
+      {"/api/v1/vehicles/v1/incidents", "vehicle-v1", R"({"kind":"incident","lat":37.5})"},
+      {"/api/v1/vehicles/v1/incidents", "vehicle-v1", R"({"kind":"incident","lat":"north","lon":127.1})"},
+  };
+  for (const Case& c : cases) {
+    const json reply = expect(c.status, "POST", c.target, c.token, c.body);
+    EXPECT_TRUE(reply.contains("error")) << c.body.substr(0, 80);
+  }
+  expect(400, "GET", "/api/v1/audit?after=-1", "regulator-molit");
+  expect(400, "GET", "/api/v1/audit?limit=0", "regulator-molit");
+  expect(400, "GET", "/api/v1/audit?limit=99999", "regulator-molit");
+  expect(400, "GET", "/api/v1/audit?after=1e3", "regulator-molit");
+  EXPECT_EQ(store_dump(), before);
+}
+
+TEST_F(LiveServiceTest, ASuspendedZoneRefusesNewRidesAndCancelsWaitingOnes) {
+  register_vehicle("v1", 37.5090, 127.1080);
+  ASSERT_EQ(expect(201, "POST", "/api/v1/rides", "rider-ann", kRide)["status"], "assigned");
+  const json suspended = expect(200, "POST", "/api/v1/zones/songpa-pilot/suspend", "operator-ops");
+  EXPECT_EQ(suspended["changed"], true);
+  EXPECT_EQ(suspended["cancelled"], json::array({"r0"}));
+  const json r0 = expect(200, "GET", "/api/v1/rides/r0", "rider-ann");
+  EXPECT_EQ(r0["status"], "cancelled");
+  EXPECT_EQ(r0["reason"], "permit_suspension");
+  EXPECT_TRUE(expect(200, "GET", "/api/v1/vehicles/v1/assignment", "vehicle-v1")["stops"].empty());
+  const json refused = expect(201, "POST", "/api/v1/rides", "rider-ann", kRide);
+  EXPECT_EQ(refused["status"], "rejected");
+  EXPECT_EQ(refused["reason"], "permit_suspension");
+  EXPECT_EQ(expect(200, "POST", "/api/v1/quote", "rider-ann", kRide)["reason"], "permit_suspension");
+  EXPECT_EQ(expect(200, "GET", "/api/v1/permit", "rider-ann")["suspended_zones"], json::array({"songpa-pilot"}));
+  EXPECT_EQ(expect(200, "POST", "/api/v1/zones/songpa-pilot/suspend", "operator-ops")["changed"], false);
+  // It survives a restart, and resuming lets rides in again.
+  start();
+  EXPECT_EQ(expect(201, "POST", "/api/v1/rides", "rider-ann", kRide)["reason"], "permit_suspension");
+  EXPECT_EQ(expect(200, "POST", "/api/v1/zones/songpa-pilot/resume", "operator-ops")["changed"], true);
+  EXPECT_EQ(expect(201, "POST", "/api/v1/rides", "rider-ann", kRide)["status"], "assigned");
+}
+
+TEST_F(LiveServiceTest, OperatorsPullVehiclesAndReassignRides) {
+  register_vehicle("v1", 37.5090, 127.1080);
+  register_vehicle("v2", 37.5110, 127.1120);
+  const json ride = expect(201, "POST", "/api/v1/rides", "rider-ann", kRide);
+  ASSERT_EQ(ride["status"], "assigned");
+  const std::string first = ride["vehicle"];
+  const std::string second = first == "v1" ? "v2" : "v1";
+  const json moved = expect(200, "POST", "/api/v1/rides/r0/reassign", "operator-ops");
+  EXPECT_EQ(moved["status"], "assigned");
+  EXPECT_EQ(moved["vehicle"], second);
+  EXPECT_TRUE(expect(200, "GET", "/api/v1/vehicles/" + first + "/assignment", "operator-ops")["stops"].empty());
+
+  const json pulled = expect(200, "POST", "/api/v1/vehicles/" + second + "/pull", "operator-ops");
+  EXPECT_EQ(pulled["vehicle"]["status"], "pulled");
+  ASSERT_EQ(pulled["reassigned"].size(), 1u);
+  EXPECT_EQ(pulled["reassigned"][0]["vehicle"], first);
+  expect(409, "POST", "/api/v1/vehicles/" + second + "/pull", "operator-ops");
+  // A pulled vehicle gets no new riders.
+  EXPECT_EQ(expect(201, "POST", "/api/v1/rides", "rider-bob", kRide)["vehicle"], first);
+  const json fleet = expect(200, "GET", "/api/v1/fleet", "operator-ops");
+  EXPECT_EQ(fleet["rides"].size(), 2u);
+  EXPECT_EQ(fleet["vehicles"][second == "v1" ? 0 : 1]["status"], "pulled");
+}
+
+TEST_F(LiveServiceTest, RidersCancelAndTheRegulatorReadsTheAuditLog) {
+  register_vehicle("v1", 37.5090, 127.1080);
+  expect(201, "POST", "/api/v1/rides", "rider-ann", kRide);
+  const json cancelled = expect(200, "DELETE", "/api/v1/rides/r0", "rider-ann");
+  EXPECT_EQ(cancelled["status"], "cancelled");
+  EXPECT_EQ(cancelled["reason"], "cancelled_by_rider");
+  EXPECT_FALSE(cancelled.contains("vehicle"));
+  expect(409, "DELETE", "/api/v1/rides/r0", "rider-ann");
+  EXPECT_TRUE(expect(200, "GET", "/api/v1/vehicles/v1/assignment", "vehicle-v1")["stops"].empty());
+
+  const HttpResponse all = call("GET", "/api/v1/audit", "regulator-molit");
+  ASSERT_EQ(all.status, 200);
+  std::vector<json> records;
+  for (size_t at = 0; at < all.body.size();) {
+    const size_t end = all.body.find('\n', at);
+    records.push_back(json::parse(all.body.substr(at, end - at)));
+    at = end + 1;
+  }
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0]["kind"], "vehicle_registered");
+  EXPECT_EQ(records[0]["actor"], "operator:ops");
+  EXPECT_EQ(records[1]["kind"], "ride_request");
+  EXPECT_EQ(records[1]["data"]["vehicle"], "v1");
+  EXPECT_EQ(records[2]["kind"], "ride_cancelled");
+  EXPECT_EQ(records[2]["actor"], "rider:ann");
+  const HttpResponse page = call("GET", "/api/v1/audit?after=1&limit=1", "operator-ops");
+  EXPECT_EQ(json::parse(page.body.substr(0, page.body.find('\n')))["seq"], 2);
+  const auto verified = verify_audit_log((dir_ / "audit.jsonl").string());
+  ASSERT_TRUE(verified.is_ok());
+  EXPECT_TRUE(verified->intact()) << verified->message;
+  EXPECT_EQ(verified->records, 3u);
+}
+
+TEST_F(LiveServiceTest, ListenersHearEachCommittedChangeWithItsAudience) {
+  std::vector<std::pair<json, Audience>> heard;
+  service_->set_listener([&](const std::string& message, const Audience& audience) {
+    heard.emplace_back(json::parse(message), audience);
+  });
+  register_vehicle("v1", 37.5090, 127.1080);
+  const uint64_t version = service_->version();
+  heard.clear();
+  expect(201, "POST", "/api/v1/rides", "rider-ann", kRide);
+  EXPECT_GT(service_->version(), version);
+  bool assignment = false, ride = false;
+  for (const auto& [message, audience] : heard) {
+    if (message["type"] == "assignment") {
+      assignment = true;
+      EXPECT_EQ(audience.role, Role::kVehicle);
+      EXPECT_EQ(audience.id, "v1");
+      EXPECT_EQ(message["stops"].size(), 2u);
+    } else if (message["type"] == "ride") {
+      ride = true;
+      EXPECT_EQ(audience.role, Role::kRider);
+      EXPECT_EQ(audience.id, "ann");
+      EXPECT_EQ(message["status"], "assigned");
+    }
+  }
+  EXPECT_TRUE(assignment && ride);
+  heard.clear();
+  expect(403, "DELETE", "/api/v1/rides/r0", "rider-bob");
+  EXPECT_TRUE(heard.empty());  // refused: nothing changed, nothing heard
+  const json snapshot = json::parse(service_->fleet_snapshot_json());
+  EXPECT_EQ(snapshot["type"], "fleet");
+  EXPECT_EQ(snapshot["vehicles"].size(), 1u);
+  EXPECT_EQ(snapshot["rides"].size(), 1u);
+  EXPECT_EQ(service_->authenticate("gateway-gw")->role, Role::kGateway);
+  EXPECT_FALSE(service_->authenticate("nope").has_value());
+}
+
+TEST_F(LiveServiceTest, MetricsCountRequestsVehiclesAndRides) {
+  register_vehicle("v1", 37.5090, 127.1080);
+  expect(201, "POST", "/api/v1/rides", "rider-ann", kRide);
+  const std::string metrics = call("GET", "/metrics").body;
+  EXPECT_NE(metrics.find("bitgoeul_http_request_duration_seconds_bucket{route=\"/api/v1/rides\",le=\"+Inf\"} 1"),
+            std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("bitgoeul_vehicles_online 1"), std::string::npos);
+  EXPECT_NE(metrics.find("bitgoeul_rides{status=\"assigned\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.find("bitgoeul_http_responses_total{route=\"/api/v1/vehicles/*/register\",status=\"201\"} 1"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace bitgoeul::taxi_service
