@@ -101,7 +101,7 @@ class Dashboard {
       { header: 'Onboard', className: 'num', text: (v) => `${v.onboard}/${v.capacity}` },
       { header: 'Stops', className: 'num', text: (v) => String(v.stops) },
       { header: 'Position', className: 'pos', text: (v) => `${v.lat.toFixed(5)}, ${v.lon.toFixed(5)}` },
-      { header: 'Report', className: 'num', text: (v) => `${formatDuration(this.fleet.time - v.updated)} ago` },
+      { header: 'Last report', className: 'num', text: (v) => formatDuration(this.fleet.time - v.updated) },
     ],
     (v) => v.id,
     {
@@ -135,8 +135,8 @@ class Dashboard {
     this.map = map;
     byId('chart').appendChild(this.chart.element);
     byId('zones').appendChild(this.zoneTable.element);
-    byId('rides').appendChild(this.rideTable.element);
-    byId('vehicles').appendChild(this.vehicleTable.element);
+    byId('rides').appendChild(scrolling(this.rideTable.element));
+    byId('vehicles').appendChild(scrolling(this.vehicleTable.element));
     byId<HTMLInputElement>('vehicle-filter').addEventListener('input', (e) => {
       this.vehicleFilter = (e.target as HTMLInputElement).value.trim().toLowerCase();
       this.renderFleet();
@@ -316,6 +316,13 @@ class Dashboard {
     }
     this.map.popup(lngLat, content);
   }
+}
+
+function scrolling(table: HTMLElement): HTMLElement {
+  const box = document.createElement('div');
+  box.className = 'scroll';
+  box.appendChild(table);
+  return box;
 }
 
 function zoneColor(state: string): string {

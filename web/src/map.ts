@@ -111,11 +111,7 @@ export class DashboardMap {
       source: 'vehicles',
       filter: ['>', ['get', 'onboard'], 0],
       paint: {
-        'circle-radius': [
-          '*',
-          ['get', 'occupancy'],
-          ['interpolate', ['linear'], ['zoom'], 11, 3, 16, 8],
-        ],
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, ['*', ['get', 'occupancy'], 3], 16, ['*', ['get', 'occupancy'], 8]],
         'circle-color': '#1b1b1b',
         'circle-opacity': 0.85,
       },

@@ -1,0 +1,163 @@
+// The operator dashboard in Debian's Chromium (playwright-core, no browser download): sign in with the token, see
+// the vehicles drawn and moving and the KPIs updating, suspend a zone with the UI (two clicks: arm, confirm), see it
+// shown suspended, then resume it. Prints one "ok - ..." line per check and "FAIL - ..." on the first failure
+// (exit 1); leaves a screenshot at SCREENSHOT.
+//   node dashboard.mjs URL OPERATOR_TOKEN ZONE_ID SCREENSHOT
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+// playwright-core is the dashboard's dev dependency (web/package-lock.json).
+const require = createRequire(new URL('../../web/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+
+const [url, token, zone, screenshot] = process.argv.slice(2);
+if (!url || !token || !zone || !screenshot) {
+  console.error('usage: node dashboard.mjs URL OPERATOR_TOKEN ZONE_ID SCREENSHOT');
+  process.exit(2);
+}
+
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'bitgoeul-chromium-'));
+let context;
+let page;
+const consoleErrors = [];
+
+function ok(what) {
+  console.log(`ok   - ${what}`);
+}
+
+async function fail(what) {
+  console.log(`FAIL - ${what}`);
+  if (consoleErrors.length) console.log(`browser console errors:\n  ${consoleErrors.slice(0, 10).join('\n  ')}`);
+  if (page) await page.screenshot({ path: screenshot }).catch(() => {});
+  await context?.close().catch(() => {});
+  fs.rmSync(profile, { recursive: true, force: true });
+  process.exit(1);
+}
+
+// Waits until `probe` (run in the page) returns a truthy value; that value, or a failure naming `what`.
+async function until(what, probe, arg, timeoutMs = 15000) {
+  try {
+    const handle = await page.waitForFunction(probe, arg, { timeout: timeoutMs, polling: 250 });
+    return await handle.jsonValue();
+  } catch (error) {
+    return fail(`${what} (${String(error.message).split('\n')[0]})`);
+  }
+}
+
+try {
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+} catch (error) {
+  await fail(`Chromium starts (${String(error.message).split('\n')[0]})`);
+}
+page = await context.newPage();
+page.on('console', (message) => {
+  if (message.type() === 'error') consoleErrors.push(message.text());
+});
+page.on('pageerror', (error) => consoleErrors.push(String(error)));
+// Nothing but the service itself: the dashboard must not reach out for tiles, fonts or scripts.
+const foreign = [];
+await page.route('**/*', (route) => {
+  const target = route.request().url();
+  if (target.startsWith(url) || target.startsWith('data:') || target.startsWith('blob:')) return route.continue();
+  foreign.push(target);
+  return route.abort();
+});
+
+await page.goto(url + '/');
+await until('the sign-in form is shown', () => !document.getElementById('login').hidden);
+await page.fill('#token', 'bgt_not-a-token');
+await page.click('#sign-in');
+await until('a wrong token is refused on the form', () => document.getElementById('login-error').textContent.includes('not accepted'));
+ok('a wrong token is refused');
+await page.fill('#token', token);
+await page.click('#sign-in');
+await until('the dashboard opens after sign-in', () => !document.getElementById('app').hidden);
+ok('signs in with the operator token');
+consoleErrors.length = 0;  // the refused token's 401 above was expected
+if (!(await page.evaluate(() => sessionStorage.getItem('bitgoeul.token')))) await fail('the token is kept in sessionStorage');
+
+await until('the map is drawn (WebGL canvas, no error)', () =>
+  document.querySelector('#map canvas.maplibregl-canvas') && document.getElementById('map-error').hidden);
+const drawn = await until('vehicles are drawn on the map', () => window.__bitgoeul?.renderedVehicles() || false, undefined, 20000);
+ok(`the map draws the roads and ${drawn} vehicles`);
+
+const rows = await until('the vehicle table lists the fleet', () => document.querySelectorAll('#vehicles tbody tr').length);
+ok(`the vehicle table lists ${rows} vehicles`);
+const position = () => document.querySelector('#vehicles tbody tr[data-key="v1"] td.pos')?.textContent;
+const first = await page.evaluate(position);
+if (!first) await fail('vehicle v1 is listed with a position');
+await until('vehicle v1 moves', (before) => {
+  const now = document.querySelector('#vehicles tbody tr[data-key="v1"] td.pos')?.textContent;
+  return now && now !== before ? now : false;
+}, first);
+ok(`vehicle v1 moves (${first} -> ${await page.evaluate(position)})`);
+
+const kpi = (key) => document.querySelector(`[data-kpi="${key}"] .value`)?.textContent;
+const requested = await until('the KPIs are shown', () => {
+  const v = document.querySelector('[data-kpi="rides_requested"] .value')?.textContent;
+  return v && v !== '–' ? v : false;
+});
+await until('the KPIs update', (before) => {
+  const v = document.querySelector('[data-kpi="rides_requested"] .value')?.textContent;
+  return v && v !== before ? v : false;
+}, requested, 20000);
+ok(`the KPIs update (rides requested ${requested} -> ${await page.evaluate(kpi, 'rides_requested')})`);
+await until('the KPI chart has samples', () => document.querySelector('.chart-line')?.getAttribute('d')?.includes('L'));
+ok('the KPI chart draws its series');
+const mode = await page.evaluate(() => document.getElementById('connection').dataset.mode);
+if (mode !== 'live' && mode !== 'polling') await fail(`the connection is live or polling (it is ${mode})`);
+ok(`live updates by ${mode === 'live' ? 'the WebSocket stream' : 'polling every 2 s'}`);
+
+// Suspend the zone: the first click only arms the button.
+const button = `#zones button[data-zone="${zone}"]`;
+await until(`zone ${zone} is listed as permitted`, (b) => document.querySelector(b)?.textContent === 'Suspend', button);
+await page.screenshot({ path: screenshot });
+ok(`screenshot of the live fleet at ${screenshot}`);
+await page.click(button);
+await until('the first click asks for confirmation', (b) => document.querySelector(b)?.textContent.startsWith('Confirm'), button);
+const stillPermitted = await page.evaluate((z) => document.querySelector(`#zones tr[data-key="${z}"] td.state`)?.textContent, zone);
+if (stillPermitted !== 'permitted') await fail(`one click does not act (zone is ${stillPermitted})`);
+ok('one click only arms the suspend button');
+await page.click(button);
+await until(`zone ${zone} is shown suspended`, (z) =>
+  document.querySelector(`#zones tr[data-key="${z}"] td.state`)?.textContent === 'suspended' &&
+  document.querySelector('#action-log li')?.textContent.includes(`suspend zone ${z}: done`), zone);
+ok(`suspends zone ${zone} from the UI`);
+await page.waitForTimeout(1500);  // the next fleet update, for the picture
+const suspendedShot = screenshot.replace(/\.png$/, '-suspended.png');
+await page.screenshot({ path: suspendedShot });
+ok(`screenshot with the zone suspended at ${suspendedShot}`);
+console.log('suspended');  // tells the shell test to check the service now (it waits for "resume" below)
+
+// Wait for the shell to say it checked, then resume from the UI.
+await new Promise((resolve) => {
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk) => chunk.includes('resume') && resolve());
+});
+await page.click(button);
+await page.click(button);
+await until(`zone ${zone} is shown permitted again`, (z) =>
+  document.querySelector(`#zones tr[data-key="${z}"] td.state`)?.textContent === 'permitted', zone);
+ok(`resumes zone ${zone} from the UI`);
+if (foreign.length) await fail(`the dashboard fetches only from the service (it asked for ${foreign.slice(0, 3).join(', ')})`);
+ok('no request left the service');
+const errors = consoleErrors.filter((e) => !e.includes('WebSocket'));
+if (errors.length) await fail(`no errors in the browser console: ${errors.slice(0, 5).join(' | ')}`);
+ok('no errors in the browser console');
+await context.close();
+fs.rmSync(profile, { recursive: true, force: true });
+console.log('done');
