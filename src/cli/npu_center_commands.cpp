@@ -9,7 +9,8 @@
 //   cancel   cancel one of the caller's jobs by its Slurm job id
 //   usage    charged device-hours per job and per tenant (from sacct)
 //   tenants  registry, devices in use and vouchers left
-//   sync     read Slurm's states and accounting now (charges ended jobs once)
+//   sync     read Slurm's states and accounting now (charges ended jobs once), run the policy pass
+//   eta-accuracy  predicted (at submission) against actual start times of the caller's jobs
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -132,9 +133,16 @@ void add_init(CLI::App& npu_app, CommandRegistry& registry) {
     std::string cluster;
     std::string tenants;
     std::string token_file;
+    std::string policy;
+    double half_life_s = 0.0;
   };
   auto args = std::make_shared<Args>();
   add_store_option(command, args->center);
+  command->add_option("--policy", args->policy,
+                      "Scheduling policy of the center (an npu policy; default multifactor: fair share from charged "
+                      "usage)");
+  command->add_option("--half-life", args->half_life_s,
+                      "Fair-share usage half-life in seconds (default 604800, 7 days)");
   command->add_option("--cluster", args->cluster, "Cluster TOML (docs/npu-formats.md)")->required();
   command->add_option("--tenants", args->tenants, "Tenants TOML: programmes, organisations, projects, quotas, vouchers")
       ->required();
@@ -149,6 +157,13 @@ void add_init(CLI::App& npu_app, CommandRegistry& registry) {
     BITGOEUL_RETURN_IF_ERROR(store.import_registry(cluster, tenants));
     fmt::print("{} {}: {} device types, {} tenants (schema {})\n", existed ? "updated" : "created", args->center.db,
                cluster.device_types.size(), tenants.size(), store.schema_version());
+    BITGOEUL_ASSIGN_OR_RETURN(npu_slurm::SchedulingSettings settings, npu_slurm::scheduling_settings(store));
+    if (!args->policy.empty() || args->half_life_s != 0.0) {
+      if (!args->policy.empty()) settings.policy = args->policy;
+      if (args->half_life_s != 0.0) settings.usage_half_life_s = args->half_life_s;
+      BITGOEUL_RETURN_IF_ERROR(npu_slurm::set_scheduling(store, settings.policy, settings.usage_half_life_s));
+    }
+    fmt::print("policy {}, fair-share half-life {} s\n", settings.policy, settings.usage_half_life_s);
     if (existed) return Status::ok();
     SystemClock clock;
     BITGOEUL_ASSIGN_OR_RETURN(std::string token, npu_slurm::issue_first_operator_token(store, clock));
@@ -265,16 +280,25 @@ void add_queue(CLI::App& npu_app, CommandRegistry& registry) {
   registry.on_run(command, [args]() -> Status {
     BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
     BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, session->center->queue(session->principal, args->all));
-    fmt::print("{:>8} {:>6} {:<16} {:<20} {:<12} {:>5} {:<10} {:>10} {:<19} {:<19} {}\n", "JOBID", "CENTER",
-               "TENANT", "NAME", "GRES", "NODES", "STATE", "TIME_LIMIT", "SUBMIT", "START", "NODELIST(REASON)");
+    // POS: place in the center's queue by predicted start (1 starts next); ETA: the predicted start, from the
+    // policy run forward on the live state at the last pass. Started jobs show their actual start instead.
+    fmt::print("{:>8} {:>6} {:<16} {:<20} {:<12} {:>5} {:<10} {:>10} {:<19} {:>4} {:<19} {}\n", "JOBID", "CENTER",
+               "TENANT", "NAME", "GRES", "NODES", "STATE", "TIME_LIMIT", "SUBMIT", "POS", "START/ETA",
+               "NODELIST(REASON)");
     for (const JobRow& job : jobs) {
-      const std::string where = job.state == "PENDING" || job.state == npu_slurm::kStateRejected
-                                    ? "(" + job.reason + ")"
-                                    : job.node_list;
-      fmt::print("{:>8} {:>6} {:<16} {:<20} {:<12} {:>5} {:<10} {:>10} {:<19} {:<19} {}\n", slurm_id_text(job),
+      const bool held = job.state == "PENDING" && !job.released_s;
+      std::string where = job.state == "PENDING" || job.state == npu_slurm::kStateRejected
+                              ? "(" + job.reason + ")"
+                              : job.node_list;
+      if (held) where = "(CenterPolicy)";
+      const std::string position = job.queue_position ? std::to_string(*job.queue_position) : "-";
+      const std::string start = job.start_s ? time_text(job.start_s)
+                                : job.state == "PENDING" && job.eta_s ? time_text(job.eta_s)
+                                                                      : std::string("N/A");
+      fmt::print("{:>8} {:>6} {:<16} {:<20} {:<12} {:>5} {:<10} {:>10} {:<19} {:>4} {:<19} {}\n", slurm_id_text(job),
                  npu_slurm::raw(job.id), job.tenant_name, job.name.substr(0, 20), job.gres.to_string(), job.nodes,
                  job.state, npu_slurm::format_duration(job.time_limit_s), time_text(job.submitted_s),
-                 time_text(job.start_s), where);
+                 held ? position : "-", start, where);
     }
     return Status::ok();
   });
@@ -375,8 +399,42 @@ void add_sync(CLI::App& npu_app, CommandRegistry& registry) {
   registry.on_run(command, [args]() -> Status {
     BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
     BITGOEUL_ASSIGN_OR_RETURN(npu_slurm::SyncReport report, session->center->sync());
-    fmt::print("updated {}, charged {}, recovered {}, lost {}\n", report.updated, report.charged, report.recovered,
-               report.lost);
+    fmt::print("updated {}, charged {}, recovered {}, lost {}, released {}\n", report.updated, report.charged,
+               report.recovered, report.lost, report.released);
+    return Status::ok();
+  });
+}
+
+void add_eta_accuracy(CLI::App& npu_app, CommandRegistry& registry) {
+  auto* command = npu_app.add_subcommand(
+      "eta-accuracy", "Start times predicted at submission against actual ones, for the caller's started jobs");
+  struct Args {
+    CenterArgs center;
+    bool jobs = false;
+  };
+  auto args = std::make_shared<Args>();
+  add_center_options(command, args->center, true);
+  command->add_flag("--jobs", args->jobs, "One line per job too");
+  registry.on_run(command, [args]() -> Status {
+    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
+    BITGOEUL_ASSIGN_OR_RETURN(npu_slurm::EtaAccuracy accuracy, session->center->eta_accuracy(session->principal));
+    if (args->jobs) {
+      fmt::print("{:>8} {:<16} {:>8} {:>10} {:>10} {:>9}\n", "JOBID", "TENANT", "WAIT_S", "PREDICTED", "ACTUAL",
+                 "ERROR_S");
+      for (const npu_slurm::EtaSample& sample : accuracy.samples) {
+        fmt::print("{:>8} {:<16} {:>8} {:>10} {:>10} {:>9}\n",
+                   sample.slurm_id ? std::to_string(npu_slurm::raw(*sample.slurm_id)) : "-", sample.tenant_name,
+                   sample.actual_start_s - sample.submitted_s, sample.predicted_start_s - sample.submitted_s,
+                   sample.actual_start_s - sample.submitted_s, sample.actual_start_s - sample.predicted_start_s);
+      }
+    }
+    const auto number = [](std::optional<double> value, const char* unit) {
+      return value ? fmt::format("{:.1f}{}", *value, unit) : std::string("n/a");
+    };
+    fmt::print("jobs {}: |actual - predicted start| median {}, p90 {}; {} that waited: median {}, p90 {} of their wait\n",
+               accuracy.samples.size(), number(accuracy.median_error_s, " s"), number(accuracy.p90_error_s, " s"),
+               accuracy.waited_jobs, number(accuracy.median_error_pct_of_wait, "%"),
+               number(accuracy.p90_error_pct_of_wait, "%"));
     return Status::ok();
   });
 }
@@ -392,6 +450,7 @@ void add_npu_center_commands(CLI::App& npu_app, CommandRegistry& registry) {
   add_usage(npu_app, registry);
   add_tenants(npu_app, registry);
   add_sync(npu_app, registry);
+  add_eta_accuracy(npu_app, registry);
 }
 
 }  // namespace bitgoeul::cli

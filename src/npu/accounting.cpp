@@ -108,6 +108,10 @@ void Accounting::advance(int64_t now_s) {
   last_advance_s_ = now_s;
 }
 
+void Accounting::add_decayed_usage(TenantIndex project, double billed_device_s) {
+  for (TenantIndex t : chains_[project]) decayed_usage_[t] += billed_device_s;
+}
+
 double Accounting::total_decayed_usage() const {
   double total = 0.0;
   for (TenantIndex t : children_[tenants_->size()]) total += decayed_usage_[t];

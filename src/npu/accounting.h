@@ -40,6 +40,9 @@ class Accounting {
   // Decays fair-share usage to `now_s` and adds what running jobs used since the last call.
   void advance(int64_t now_s);
   double decayed_usage(TenantIndex tenant) const { return decayed_usage_[tenant]; }
+  // Adds fair-share usage (billed device-seconds, already decayed to the last advance) to `project` and its
+  // ancestors: usage recorded before this accounting began (the live center's charged history).
+  void add_decayed_usage(TenantIndex project, double billed_device_s);
   double total_decayed_usage() const;
 
   int64_t usage_milli(TenantIndex tenant, DeviceTypeIndex type) const { return usage_[index(tenant, type)]; }

@@ -76,6 +76,8 @@ class Simulation final : public SchedulingContext {
   std::optional<Plan> plan(JobIndex job, const ClusterState& state, const std::vector<uint8_t>* blocked,
                            bool check_admission) const override;
   void start(JobIndex job, const Plan& plan) override;
+  // Live mode: a job already running when the simulation starts.
+  Status resume(const SimulationOptions::Running& running);
   void preempt(JobIndex job) override;
   int64_t remaining_limit_s(JobIndex job) const override;
   int64_t limit_wall_s(JobIndex job, uint32_t option) const override;
@@ -222,6 +224,39 @@ void Simulation::start(JobIndex job_index, const Plan& plan) {
   const int64_t wall = restore + scaled_duration_s(static_cast<int64_t>(std::ceil(remaining - 1e-9)), option.speed);
   events_.push({now_s_ + wall, EventKind::kFinish, job_index, p.generation});
   running_.push_back(job_index);
+}
+
+Status Simulation::resume(const SimulationOptions::Running& running) {
+  if (running.job >= workload_.jobs.size()) return invalid_input("running job index {} out of range", running.job);
+  const Job& job = workload_.jobs[running.job];
+  JobProgress& p = progress_[running.job];
+  if (p.state != JobState::kFuture) return invalid_input("job '{}' listed as running twice", job.name);
+  if (running.started_s > now_s_) return invalid_input("job '{}' starts after the simulation does", job.name);
+  std::optional<uint32_t> option;
+  for (uint32_t o = 0; o < job.options.size() && !option; ++o) {
+    if (job.options[o].type == running.allocation.type) option = o;
+  }
+  if (!option) return invalid_input("job '{}' runs on a device type it does not accept", job.name);
+  if (!state_.fits(running.allocation)) {
+    return invalid_input("job '{}': its devices are taken or do not exist in the cluster", job.name);
+  }
+  state_.allocate(running.allocation);
+  const JobOption& chosen = job.options[*option];
+  p.state = JobState::kRunning;
+  p.option = *option;
+  p.allocation = running.allocation;
+  p.first_start_s = p.attempt_start_s = p.run_from_s = running.started_s;
+  p.queued_since_s = running.started_s;
+  p.waited_s = std::max<int64_t>(0, running.started_s - job.submit_s);
+  p.rate = cluster_.device_types[chosen.type].billing_weight * device_fraction(job, chosen);
+  p.reserved_hours = p.rate * static_cast<double>(job.estimate_s()) / 3600.0;
+  ++p.generation;
+  accounting_.on_start(job.tenant, chosen.type, running.allocation.total_milli(), job.preemptible, p.reserved_hours,
+                       p.rate);
+  const int64_t wall = scaled_duration_s(static_cast<int64_t>(std::ceil(target_work_s(job) - 1e-9)), chosen.speed);
+  events_.push({std::max(now_s_, running.started_s + wall), EventKind::kFinish, running.job, p.generation});
+  running_.push_back(running.job);
+  return Status::ok();
 }
 
 void Simulation::stop_running(JobIndex job_index, double burnt_hours) {
@@ -448,18 +483,22 @@ Status Simulation::verify() const {
 Result<SimulationResult> Simulation::run() {
   const std::vector<Job>& jobs = workload_.jobs;
   if (!jobs.empty()) {
-    now_s_ = jobs.front().submit_s;
+    now_s_ = options_.start_s ? *options_.start_s : jobs.front().submit_s;
     totals_.first_submit_s = now_s_;
     totals_.last_end_s = now_s_;
     accounting_.advance(now_s_);
     series_.start_s = now_s_;
     next_sample_s_ = now_s_;
+    for (TenantIndex t = 0; t < options_.initial_usage_device_s.size() && t < tenants_.size(); ++t) {
+      if (options_.initial_usage_device_s[t] > 0.0) accounting_.add_decayed_usage(t, options_.initial_usage_device_s[t]);
+    }
+    for (const SimulationOptions::Running& running : options_.running) BITGOEUL_RETURN_IF_ERROR(resume(running));
   }
   size_t next_arrival = 0;
   size_t progress_reported = 0;
   while (true) {
     int64_t next = -1;
-    if (next_arrival < jobs.size()) next = jobs[next_arrival].submit_s;
+    if (next_arrival < jobs.size()) next = std::max(now_s_, jobs[next_arrival].submit_s);
     if (!events_.empty() && (next < 0 || events_.top().time_s < next)) next = events_.top().time_s;
     if (next < 0) break;
     advance_to(next);
@@ -477,8 +516,9 @@ Result<SimulationResult> Simulation::run() {
         changed = true;
       }
     }
-    while (next_arrival < jobs.size() && jobs[next_arrival].submit_s == now_s_) {
+    while (next_arrival < jobs.size() && jobs[next_arrival].submit_s <= now_s_) {
       const auto j = static_cast<JobIndex>(next_arrival++);
+      if (progress_[j].state != JobState::kFuture) continue;  // running from the start (live mode)
       progress_[j].state = JobState::kWaiting;
       progress_[j].queued_since_s = now_s_;
       waiting_.push_back(j);

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "core/error.h"
@@ -31,6 +32,20 @@ struct SimulationOptions {
   double usage_half_life_s = 7 * 86400.0;  // fair-share usage decay (Slurm's PriorityDecayHalfLife)
   // Called now and then with (jobs finished, total jobs); may be empty.
   std::function<void(size_t, size_t)> on_progress;
+
+  // Live mode (npu_slurm runs the policy forward from a cluster's present state). With start_s set, the run begins
+  // at start_s: jobs submitted earlier are queued at start_s (keeping their submit_s for age), the `running` jobs
+  // hold their allocations from their started_s (their duration_s is the total run expected), and
+  // `initial_usage_device_s` (per tenant, billed device-seconds already decayed to start_s; empty: none) seeds
+  // fair share. REQUIRES: start_s ≥ every running job's started_s; allocations fit the cluster together.
+  struct Running {
+    JobIndex job = 0;
+    Allocation allocation;
+    int64_t started_s = 0;
+  };
+  std::optional<int64_t> start_s;
+  std::vector<Running> running;
+  std::vector<double> initial_usage_device_s;
 };
 
 inline constexpr size_t kMaxTimeSeriesSamples = 2000;

@@ -56,6 +56,41 @@ TEST(Simulator, TimeLimitKillsTheJob) {
   EXPECT_EQ(result.jobs[0].outcome, JobOutcome::kTimedOut);
 }
 
+// Live mode: the run starts at t=100 with "busy" holding both H100s since t=40 (it ends at 40 + 90 = 130);
+// "a" (submitted at 10, already queued) and "b" (arriving at 110) wait for them; fifo starts "a" at 130 and "b"
+// behind it, when "a" ends at 150.
+TEST(Simulator, LiveModeStartsFromTheRunningState) {
+  const auto scenario = make_scenario(kMixedCluster, "",
+                                      "name,tenant,submit_s,duration_s,time_limit_s,devices,types\n"
+                                      "busy,t,0,90,600,2,H100\n"
+                                      "a,t,10,20,600,2,H100\n"
+                                      "b,u,110,5,600,1,H100\n");
+  Result<std::unique_ptr<Policy>> policy = make_policy("fifo", {});
+  Result<std::unique_ptr<Placement>> placement = make_placement("first-fit");
+  ASSERT_TRUE(policy.is_ok() && placement.is_ok());
+  SimulationOptions options;
+  options.verify = true;
+  options.start_s = 100;
+  SimulationOptions::Running busy;
+  busy.job = 0;
+  busy.started_s = 40;
+  busy.allocation.type = *scenario.cluster.find_type("H100");
+  busy.allocation.devices = {2, 3};  // the two H100 devices (after the two RNGDs)
+  options.running.push_back(busy);
+  Result<SimulationResult> result =
+      simulate(scenario.cluster, scenario.tenants, scenario.workload, **policy, **placement, options);
+  ASSERT_TRUE(result.is_ok()) << result.status().to_string();
+  EXPECT_EQ(starts(scenario, *result), (Starts{{"busy", 40}, {"a", 130}, {"b", 150}}));
+  EXPECT_EQ(result->jobs[0].end_s, 130);
+
+  // A running job on devices that do not exist is refused with its name.
+  options.running[0].allocation.devices = {2, 9};
+  Result<SimulationResult> bad =
+      simulate(scenario.cluster, scenario.tenants, scenario.workload, **policy, **placement, options);
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().message().find("'busy'"), std::string::npos) << bad.status().message();
+}
+
 TEST(Simulator, FasterTypePreferredAndRunsFaster) {
   // Both jobs accept both types; H100 is 2.5× faster. The first takes the two H100s, the second the RNGDs.
   const auto scenario = make_scenario(kMixedCluster, "",

@@ -278,7 +278,7 @@ Result<JobRow> Center::submit(const Principal& caller, const SubmitRequest& requ
   }
   const DeviceTypeRow device_type = *type;
   // Jobs that ended since the last look give their devices back before admission counts them.
-  BITGOEUL_RETURN_IF_ERROR(sync().status());
+  BITGOEUL_RETURN_IF_ERROR(refresh().status());
 
   // Admission and the job row in one write transaction, so concurrent submitters cannot both take the last devices.
   BITGOEUL_ASSIGN_OR_RETURN(SqliteTransaction transaction, store_->begin());
@@ -345,6 +345,7 @@ Result<JobRow> Center::submit(const Principal& caller, const SubmitRequest& requ
   spec.script = request.script;
   spec.work_dir = options_.job_dir + "/" + tenant_name;
   spec.output_path = spec.work_dir + "/" + spec.name + ".out";
+  spec.hold = true;  // the center's policy pass releases it
   Status dir = ensure_dir(spec.work_dir);
   Result<SlurmJobId> slurm_id = dir.is_ok() ? backend_->submit(spec) : Result<SlurmJobId>(dir);
   if (!slurm_id.is_ok()) {
@@ -352,12 +353,26 @@ Result<JobRow> Center::submit(const Principal& caller, const SubmitRequest& requ
     return Status(slurm_id.status().code(), "the cluster refused the job: " + slurm_id.status().message());
   }
   BITGOEUL_RETURN_IF_ERROR(store_->set_submitted(id, *slurm_id));
+  // The policy decides now whether it starts; the job is accepted whatever this pass meets (the next one retries).
+  (void)sync();
   BITGOEUL_ASSIGN_OR_RETURN(std::optional<JobRow> row, store_->job(id));
   if (!row) return internal_error("job {} vanished after submission", raw(id));
   return *row;
 }
 
 Result<SyncReport> Center::sync() {
+  BITGOEUL_ASSIGN_OR_RETURN(SyncReport report, refresh());
+  BITGOEUL_ASSIGN_OR_RETURN(report.released, policy_pass());
+  if (report.released > 0) {
+    // Show the released jobs as Slurm has them now (the fake starts them at once; Slurm within its next pass).
+    BITGOEUL_ASSIGN_OR_RETURN(SyncReport again, refresh());
+    report.updated += again.updated;
+    report.charged += again.charged;
+  }
+  return report;
+}
+
+Result<SyncReport> Center::refresh() {
   SyncReport report;
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, store_->open_jobs());
   std::vector<JobRow*> open;

@@ -57,6 +57,36 @@ struct SyncReport {
   size_t charged = 0;   // jobs charged now
   size_t recovered = 0; // SUBMITTING jobs found in Slurm
   size_t lost = 0;      // SUBMITTING jobs never found
+  size_t released = 0;  // held jobs the policy started now
+};
+
+// Scheduling is the center's: jobs reach Slurm held, and each sync runs the selected npu policy (the simulator's
+// own code) forward from the live state, releases the jobs it starts now (on the node its placement chose) and
+// stores every waiting job's predicted start and queue position. Settings live in the store (`npu init --policy`).
+struct SchedulingSettings {
+  std::string policy;              // an npu policy name; default multifactor (fair share from charged usage)
+  double usage_half_life_s = 0.0;  // fair-share usage decay; default 7 days
+};
+Status set_scheduling(CenterStore& store, const std::string& policy, double usage_half_life_s);
+Result<SchedulingSettings> scheduling_settings(CenterStore& store);
+// Expected run time of `job` (seconds, within its limit): its limit × the median share of their limits that the
+// tenant's last 20 completed jobs in `history` used (any tenant's without its own; the whole limit without any).
+int64_t estimate_run_s(const JobRow& job, const std::vector<JobRow>& history);
+
+// Predicted (at submission) against actual starts of the jobs that started after being held by the center.
+struct EtaSample {
+  CenterJobId job{};
+  std::optional<SlurmJobId> slurm_id;
+  std::string tenant_name;
+  int64_t submitted_s = 0;
+  int64_t predicted_start_s = 0;
+  int64_t actual_start_s = 0;
+};
+struct EtaAccuracy {
+  std::vector<EtaSample> samples;
+  std::optional<double> median_error_s, p90_error_s;  // |actual − predicted|
+  size_t waited_jobs = 0;                             // samples that waited (actual start after submission)
+  std::optional<double> median_error_pct_of_wait, p90_error_pct_of_wait;  // over those: error / wait × 100
 };
 
 // Tokens need only the store (no cluster). authenticate: the principal a token stands for; a clear error for a
@@ -89,14 +119,21 @@ class Center {
   Result<std::vector<JobRow>> queue(const Principal& caller, bool all);
   // Cancels the caller's job with this Slurm id.
   Result<JobRow> cancel(const Principal& caller, SlurmJobId id);
-  // Reads states from the backend and charges ended jobs from its accounting, each exactly once.
+  // Reads states from the backend, charges ended jobs from its accounting (each exactly once), then runs the
+  // policy pass (releases, predictions). Call it periodically: held jobs start only through it.
   Result<SyncReport> sync();
+  // Predicted against actual starts of the caller's jobs.
+  Result<EtaAccuracy> eta_accuracy(const Principal& caller);
   // Charged usage of the caller's tenants, after a sync.
   Result<std::vector<UsageRow>> usage(const Principal& caller);
   Result<std::vector<TenantView>> tenants(const Principal& caller);
 
  private:
   Result<std::vector<TenantRow>> visible_tenants(const Principal& caller);
+  // sync's first half: states and charging.
+  Result<SyncReport> refresh();
+  // sync's second half (center_schedule.cpp): returns how many jobs it released.
+  Result<size_t> policy_pass();
   static bool in_scope(const Principal& caller, TenantId tenant, const std::vector<TenantRow>& all);
 
   CenterStore* store_;

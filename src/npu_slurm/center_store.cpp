@@ -86,6 +86,16 @@ CREATE TABLE usage (
   recorded_s INTEGER NOT NULL
 );
 )sql",
+    // 2: the center's own scheduling: jobs wait held in Slurm until the policy releases them; predicted starts;
+    // settings (policy, fair-share half-life).
+    R"sql(
+ALTER TABLE jobs ADD COLUMN released_s INTEGER;
+ALTER TABLE jobs ADD COLUMN planned_nodes TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN eta_submit_s INTEGER;
+ALTER TABLE jobs ADD COLUMN eta_s INTEGER;
+ALTER TABLE jobs ADD COLUMN queue_position INTEGER;
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == kSchemaVersion);
@@ -377,7 +387,8 @@ Result<std::vector<JobRow>> CenterStore::select_jobs(const std::string& where, s
       SqliteStatement select,
       db_->prepare("SELECT j.id, j.tenant_id, t.name, j.name, j.device_type, j.gres_name, j.gres_type, "
                    "j.devices_per_node, j.nodes, j.time_limit_s, j.reserved_device_hours, j.submitted_s, j.slurm_id, "
-                   "j.state, j.reason, j.node_list, j.start_s, j.end_s, u.job_id IS NOT NULL "
+                   "j.state, j.reason, j.node_list, j.start_s, j.end_s, u.job_id IS NOT NULL, j.released_s, "
+                   "j.planned_nodes, j.eta_submit_s, j.eta_s, j.queue_position "
                    "FROM jobs j JOIN tenants t ON t.id = j.tenant_id LEFT JOIN usage u ON u.job_id = j.id " +
                    where + " ORDER BY j.id"));
   if (parameter) select.bind(1, *parameter);
@@ -405,6 +416,11 @@ Result<std::vector<JobRow>> CenterStore::select_jobs(const std::string& where, s
     job.start_s = select.optional_integer(16);
     job.end_s = select.optional_integer(17);
     job.charged = select.integer(18) != 0;
+    job.released_s = select.optional_integer(19);
+    job.planned_nodes = select.text(20);
+    job.eta_submit_s = select.optional_integer(21);
+    job.eta_s = select.optional_integer(22);
+    job.queue_position = select.optional_integer(23);
     rows.push_back(std::move(job));
   }
   return rows;
@@ -466,6 +482,35 @@ Result<bool> CenterStore::charge(const JobRow& job, const UsageRow& usage,
       update.bind(1, raw(job.id)).bind(2, usage.final_state).bind(3, usage.start_s).bind(4, usage.end_s).run());
   BITGOEUL_RETURN_IF_ERROR(transaction.commit());
   return true;
+}
+
+Status CenterStore::set_released(CenterJobId id, int64_t now_s, const std::string& nodes) {
+  BITGOEUL_ASSIGN_OR_RETURN(
+      SqliteStatement update,
+      db_->prepare("UPDATE jobs SET released_s = ?2, planned_nodes = ?3, queue_position = NULL WHERE id = ?1"));
+  return update.bind(1, raw(id)).bind(2, now_s).bind(3, nodes).run();
+}
+
+Status CenterStore::set_prediction(CenterJobId id, std::optional<int64_t> eta_s, std::optional<int64_t> position) {
+  BITGOEUL_ASSIGN_OR_RETURN(
+      SqliteStatement update,
+      db_->prepare("UPDATE jobs SET eta_s = ?2, queue_position = ?3, eta_submit_s = COALESCE(eta_submit_s, ?2) "
+                   "WHERE id = ?1"));
+  return update.bind(1, raw(id)).bind(2, eta_s).bind(3, position).run();
+}
+
+Status CenterStore::set_setting(const std::string& key, const std::string& value) {
+  BITGOEUL_ASSIGN_OR_RETURN(
+      SqliteStatement upsert,
+      db_->prepare("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2"));
+  return upsert.bind(1, key).bind(2, value).run();
+}
+
+Result<std::optional<std::string>> CenterStore::setting(const std::string& key) {
+  BITGOEUL_ASSIGN_OR_RETURN(SqliteStatement select, db_->prepare("SELECT value FROM settings WHERE key = ?1"));
+  BITGOEUL_ASSIGN_OR_RETURN(bool row, select.bind(1, key).step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(select.text(0));
 }
 
 Result<std::vector<UsageRow>> CenterStore::usage() {

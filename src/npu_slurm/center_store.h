@@ -27,7 +27,7 @@ enum class CenterJobId : int64_t {};
 inline int64_t raw(CenterJobId id) { return static_cast<int64_t>(id); }
 using TenantId = int64_t;
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 struct DeviceTypeRow {
   std::string name;       // the cluster file's name: "RNGD"
@@ -92,6 +92,12 @@ struct JobRow {
   std::optional<int64_t> start_s;
   std::optional<int64_t> end_s;
   bool charged = false;
+  // Scheduling state (schema 2). Jobs reach Slurm held; the center's policy pass releases them.
+  std::optional<int64_t> released_s;  // when the pass released it; nullopt: still held by the center
+  std::string planned_nodes;          // the nodes the policy's placement chose ("" when Slurm chooses)
+  std::optional<int64_t> eta_submit_s;  // start predicted by the first pass after submission
+  std::optional<int64_t> eta_s;         // start predicted by the latest pass
+  std::optional<int64_t> queue_position;  // 1 = next to start, by predicted start; nullopt once released
 
   uint32_t devices() const { return gres.count * nodes; }
   // Holds or may soon hold devices: counts against quotas and voucher reservations.
@@ -157,6 +163,15 @@ class CenterStore {
   // transaction. Returns false, changing nothing, when the job was charged before.
   Result<bool> charge(const JobRow& job, const UsageRow& usage, const std::vector<TenantId>& voucher_tenants);
   Result<std::vector<UsageRow>> usage();
+
+  // Scheduling state. set_released: the policy released the job at `now_s`, on `nodes` ("" for Slurm's choice).
+  // set_prediction: the latest predicted start and queue position (nullopt: none); the first prediction a job gets
+  // is kept as its prediction at submission.
+  Status set_released(CenterJobId id, int64_t now_s, const std::string& nodes);
+  Status set_prediction(CenterJobId id, std::optional<int64_t> eta_s, std::optional<int64_t> position);
+  // Center settings (policy, fair-share half-life, ...), as text by key.
+  Status set_setting(const std::string& key, const std::string& value);
+  Result<std::optional<std::string>> setting(const std::string& key);
 
  private:
   explicit CenterStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}

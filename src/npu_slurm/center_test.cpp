@@ -140,7 +140,8 @@ TEST_F(CenterTest, AdmittedJobRunsAndIsChargedOnceByActualDeviceHours) {
   Result<JobRow> job = center_->submit(univ_, request("npu:rngd:2", "60", 1800));
   ASSERT_TRUE(job.is_ok()) << job.status().to_string();
   EXPECT_EQ(job->tenant_name, "univ-vision");
-  EXPECT_EQ(job->state, "PENDING");
+  EXPECT_EQ(job->state, "RUNNING");  // reached Slurm held; the policy pass released it at once (devices free)
+  EXPECT_EQ(job->released_s, kStart);
   ASSERT_TRUE(job->slurm_id.has_value());
   EXPECT_DOUBLE_EQ(job->reserved_device_hours, 2.0);  // 2 cards × 1 h limit
   const SubmitSpec* spec = backend_->spec(*job->slurm_id);
@@ -149,6 +150,7 @@ TEST_F(CenterTest, AdmittedJobRunsAndIsChargedOnceByActualDeviceHours) {
   EXPECT_EQ(spec->account, "univ-vision");
   EXPECT_EQ(spec->gres.to_string(), "npu:rngd:2");
   EXPECT_EQ(spec->time_limit_s, 3600);
+  EXPECT_TRUE(spec->hold);
 
   std::vector<JobRow> queue = *center_->queue(univ_, false);
   ASSERT_EQ(queue.size(), 1u);
@@ -422,6 +424,219 @@ TEST_F(CenterTest, SlurmIdsReusedAfterTheControllerLostItsStateAreNotConfused) {
   Result<JobRow> cancelled = center_->cancel(univ_, *e.slurm_id);
   ASSERT_TRUE(cancelled.is_ok()) << cancelled.status().to_string();
   EXPECT_EQ(cancelled->id, e.id);
+}
+
+// --- The center's own scheduling: jobs reach Slurm held; the policy pass releases them.
+
+// Schedule (seconds from the start), the same under both policies up to t=400:
+//   t=0    univ-vision U0   rngd:2, 60 min limit, runs 2400 s       (univ's fair-share usage: 4,800 device-s)
+//   t=2400 startup-speech S rngd:8 × 2 nodes, 5 min, runs 100 s     (startup's: 1,600 device-s)
+//   t=2410 univ-vision A    rngd:2, 10 min, runs 60 s               (queued behind S)
+//   t=2420 startup-speech B rngd:8 × 2 nodes, 10 min, runs 60 s     (queued behind S; needs the whole RNGD pool)
+// When S ends (t=2500): fifo starts A (submitted first), then B when A ends (2560); multifactor's fair share
+// puts B (startup used less) before A: B at 2500, A at 2560.
+struct FairShareRun {
+  int64_t a_start = -1, b_start = -1;
+};
+
+class CenterPolicyTest : public CenterTest {
+ protected:
+  FairShareRun run_fair_share_scenario(const std::string& policy) {
+    EXPECT_TRUE(set_scheduling(*store_, policy, 7 * 86400.0).is_ok());
+    FairShareRun run;
+    Result<JobRow> u0 = center_->submit(univ_, request("npu:rngd:2", "60", 2400));
+    EXPECT_TRUE(u0.is_ok()) << u0.status().to_string();
+    clock_.advance(2400);
+    SubmitRequest blocker = request("npu:rngd:8", "5", 100);
+    blocker.nodes = 2;
+    Result<JobRow> s = center_->submit(startup_, blocker);
+    EXPECT_TRUE(s.is_ok()) << s.status().to_string();
+    clock_.advance(10);
+    Result<JobRow> a = center_->submit(univ_, request("npu:rngd:2", "10", 60));
+    EXPECT_TRUE(a.is_ok()) << a.status().to_string();
+    clock_.advance(10);
+    SubmitRequest big = request("npu:rngd:8", "10", 60);
+    big.nodes = 2;
+    Result<JobRow> b = center_->submit(startup_, big);
+    EXPECT_TRUE(b.is_ok()) << b.status().to_string();
+    if (!a.is_ok() || !b.is_ok()) return run;
+    // Both wait, held by the center, not by Slurm's resources.
+    for (SlurmJobId id : {*a->slurm_id, *b->slurm_id}) {
+      const std::optional<JobRow> row = *store_->job_by_slurm_id(id);
+      EXPECT_EQ(row->state, "PENDING");
+      EXPECT_FALSE(row->released_s.has_value());
+      EXPECT_TRUE(row->queue_position.has_value());
+    }
+    // A periodic tick, once a second.
+    for (int t = 0; t < 300; ++t) {
+      clock_.advance(1);
+      EXPECT_TRUE(center_->sync().is_ok());
+    }
+    run.a_start = store_->job(a->id)->value().start_s.value_or(-1) - kStart;
+    run.b_start = store_->job(b->id)->value().start_s.value_or(-1) - kStart;
+    return run;
+  }
+};
+
+TEST_F(CenterPolicyTest, FifoStartsInSubmissionOrder) {
+  const FairShareRun run = run_fair_share_scenario("fifo");
+  EXPECT_EQ(run.a_start, 2500);
+  EXPECT_EQ(run.b_start, 2560);
+}
+
+TEST_F(CenterPolicyTest, FairSharePutsTheLighterTenantFirst) {
+  const FairShareRun run = run_fair_share_scenario("multifactor");
+  EXPECT_EQ(run.b_start, 2500);
+  EXPECT_EQ(run.a_start, 2560);
+}
+
+TEST_F(CenterPolicyTest, HeavierUsageDecaysAwayWithAShortHalfLife) {
+  // The same scenario with a 60 s half-life: univ's usage from t=0..2400 has decayed to almost nothing by 2500,
+  // while startup's S ran until then: now univ is the lighter tenant and A goes first.
+  EXPECT_TRUE(set_scheduling(*store_, "multifactor", 60.0).is_ok());
+  Result<JobRow> u0 = center_->submit(univ_, request("npu:rngd:2", "60", 2400));
+  ASSERT_TRUE(u0.is_ok());
+  clock_.advance(2400);
+  SubmitRequest blocker = request("npu:rngd:8", "5", 100);
+  blocker.nodes = 2;
+  ASSERT_TRUE(center_->submit(startup_, blocker).is_ok());
+  clock_.advance(10);
+  Result<JobRow> a = center_->submit(univ_, request("npu:rngd:2", "10", 60));
+  clock_.advance(10);
+  SubmitRequest big = request("npu:rngd:8", "10", 60);
+  big.nodes = 2;
+  Result<JobRow> b = center_->submit(startup_, big);
+  ASSERT_TRUE(a.is_ok() && b.is_ok());
+  clock_.advance(80);
+  ASSERT_TRUE(center_->sync().is_ok());
+  EXPECT_EQ(store_->job(a->id)->value().start_s.value_or(-1) - kStart, 2500);
+  EXPECT_FALSE(store_->job(b->id)->value().start_s.has_value());
+}
+
+TEST_F(CenterPolicyTest, SettingsAreCheckedAndKept) {
+  EXPECT_EQ(scheduling_settings(*store_)->policy, "multifactor");  // the default
+  Status bad = set_scheduling(*store_, "lottery", 60.0);
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.message().find("--policy: unknown policy 'lottery'"), std::string::npos) << bad.message();
+  EXPECT_FALSE(set_scheduling(*store_, "fifo", 0.0).is_ok());
+  EXPECT_FALSE(set_scheduling(*store_, "fifo", -5.0).is_ok());
+  EXPECT_FALSE(set_scheduling(*store_, "fifo", std::nan("")).is_ok());
+  EXPECT_EQ(scheduling_settings(*store_)->policy, "multifactor");  // refused settings change nothing
+  ASSERT_TRUE(set_scheduling(*store_, "easy", 3600.0).is_ok());
+  EXPECT_EQ(scheduling_settings(*store_)->policy, "easy");
+  EXPECT_EQ(scheduling_settings(*store_)->usage_half_life_s, 3600.0);
+  ASSERT_TRUE(store_->set_setting("usage_half_life_s", "soon").is_ok());
+  Result<SchedulingSettings> corrupt = scheduling_settings(*store_);
+  ASSERT_FALSE(corrupt.is_ok());
+  EXPECT_NE(corrupt.status().message().find("usage_half_life_s = 'soon'"), std::string::npos);
+}
+
+// Queue position and predicted start for every waiting job, from the policy run forward; then predicted against
+// actual. No history: the center expects each job to run its whole limit (5 min), and these do.
+//   t=0  J1 rngd:8 × 2 nodes (the whole pool) runs 300 s
+//   t=10 J2 rngd:8           predicted 300 (J1 ends), position 1
+//   t=20 J3 rngd:8 × 2       predicted 600 (after J2), position 2
+TEST_F(CenterPolicyTest, QueuePositionAndEtaFromThePolicyRunForward) {
+  ASSERT_TRUE(set_scheduling(*store_, "fifo", 86400.0).is_ok());
+  SubmitRequest whole = request("npu:rngd:8", "5", 300);
+  whole.nodes = 2;
+  Result<JobRow> j1 = center_->submit(startup_, whole);
+  clock_.advance(10);
+  Result<JobRow> j2 = center_->submit(startup_, request("npu:rngd:8", "5", 300));
+  clock_.advance(10);
+  Result<JobRow> j3 = center_->submit(startup_, whole);
+  ASSERT_TRUE(j1.is_ok() && j2.is_ok() && j3.is_ok());
+  std::vector<JobRow> queue = *center_->queue(startup_, false);
+  ASSERT_EQ(queue.size(), 3u);
+  EXPECT_EQ(queue[0].state, "RUNNING");
+  EXPECT_FALSE(queue[0].queue_position.has_value());
+  EXPECT_EQ(queue[1].queue_position, 1);
+  EXPECT_EQ(queue[1].eta_s, kStart + 300);
+  EXPECT_EQ(queue[1].eta_submit_s, kStart + 300);
+  EXPECT_EQ(queue[2].queue_position, 2);
+  EXPECT_EQ(queue[2].eta_s, kStart + 600);
+  // The tenant of another project sees none of it.
+  EXPECT_TRUE(center_->queue(univ_, false)->empty());
+
+  clock_.advance(280);  // t=300: J1 ends, J2 starts on its predicted second, on the node the placement chose
+  ASSERT_TRUE(center_->sync().is_ok());
+  const JobRow started = store_->job(j2->id)->value();
+  EXPECT_EQ(started.state, "RUNNING");
+  EXPECT_EQ(started.start_s, kStart + 300);
+  EXPECT_EQ(started.planned_nodes, "rngd1");
+  EXPECT_EQ(backend_->required_nodes(*j2->slurm_id), "rngd1");
+  EXPECT_EQ(store_->job(j3->id)->value().queue_position, 1);
+  clock_.advance(300);
+  ASSERT_TRUE(center_->sync().is_ok());
+  clock_.advance(300);
+  Result<EtaAccuracy> accuracy = center_->eta_accuracy(startup_);
+  ASSERT_TRUE(accuracy.is_ok()) << accuracy.status().to_string();
+  ASSERT_EQ(accuracy->samples.size(), 3u);
+  EXPECT_EQ(accuracy->median_error_s, 0.0);
+  EXPECT_EQ(accuracy->p90_error_s, 0.0);
+  EXPECT_EQ(accuracy->waited_jobs, 2u);
+  EXPECT_EQ(accuracy->median_error_pct_of_wait, 0.0);
+}
+
+TEST_F(CenterPolicyTest, EstimatesLearnFromTheTenantsCompletedJobs) {
+  // A job that used half its limit teaches the center that this tenant's jobs run half their limit.
+  ASSERT_TRUE(center_->submit(startup_, request("npu:rngd:1", "10", 300)).is_ok());
+  clock_.advance(300);
+  ASSERT_TRUE(center_->sync().is_ok());
+  const std::vector<JobRow> history = *store_->jobs(false);
+  JobRow next = history[0];
+  next.time_limit_s = 1200;
+  EXPECT_EQ(estimate_run_s(next, history), 600);
+  next.tenant = history[0].tenant + 100;  // another tenant without history: the center's median
+  EXPECT_EQ(estimate_run_s(next, history), 600);
+  EXPECT_EQ(estimate_run_s(next, {}), 1200);  // no history at all: the whole limit
+}
+
+TEST_F(CenterPolicyTest, DrainedNodesAreLeftOutAndRestartedCentersContinue) {
+  ASSERT_TRUE(set_scheduling(*store_, "fifo", 86400.0).is_ok());
+  backend_->set_node_usable("rngd1", false);
+  Result<JobRow> j1 = center_->submit(startup_, request("npu:rngd:8", "5", 300));
+  Result<JobRow> j2 = center_->submit(startup_, request("npu:rngd:8", "5", 300));
+  ASSERT_TRUE(j1.is_ok() && j2.is_ok());
+  EXPECT_EQ(store_->job(j1->id)->value().planned_nodes, "rngd2");
+  EXPECT_EQ(store_->job(j1->id)->value().state, "RUNNING");
+  EXPECT_FALSE(store_->job(j2->id)->value().released_s.has_value());  // rngd1 takes no jobs: J2 waits
+  EXPECT_EQ(store_->job(j2->id)->value().eta_s, kStart + 300);
+
+  // The center stops; another process opens the same store: J2 is still held, and its first pass releases it
+  // once J1 has ended.
+  center_.reset();
+  center_.emplace(*store_, *backend_, clock_, CenterOptions{(dir_ / "jobs").string(), 120});
+  ASSERT_TRUE(center_->sync().is_ok());
+  EXPECT_FALSE(store_->job(j2->id)->value().released_s.has_value());
+  clock_.advance(300);
+  ASSERT_TRUE(center_->sync().is_ok());
+  EXPECT_EQ(store_->job(j2->id)->value().start_s, kStart + 300);
+
+  // A center stopped between storing a release and telling Slurm: the next pass tells Slurm.
+  backend_->set_node_usable("rngd1", true);
+  Result<JobRow> j3 = center_->submit(startup_, request("npu:rngd:8", "5", 300));
+  Result<JobRow> j4 = center_->submit(startup_, request("npu:rngd:8", "5", 300));
+  ASSERT_TRUE(j3.is_ok() && j4.is_ok());
+  const JobRow held = store_->job(j4->id)->value();
+  ASSERT_FALSE(held.released_s.has_value());
+  ASSERT_TRUE(store_->set_released(held.id, clock_.now_s(), "").is_ok());
+  clock_.advance(300);  // J2 and J3 end: J4 fits
+  ASSERT_TRUE(center_->sync().is_ok());
+  ASSERT_TRUE(center_->sync().is_ok());
+  EXPECT_EQ(store_->job(j4->id)->value().state, "RUNNING");
+}
+
+TEST_F(CenterPolicyTest, SlurmUnavailableDuringThePassLeavesJobsHeld) {
+  Result<JobRow> j1 = center_->submit(startup_, request("npu:rngd:8", "5", 300));
+  ASSERT_TRUE(j1.is_ok());
+  backend_->set_unavailable(io_error("squeue: error: slurm_load_jobs error: Unable to contact slurm controller"));
+  Result<JobRow> j2 = center_->submit(startup_, request("npu:rngd:8", "5", 300));
+  EXPECT_FALSE(j2.is_ok());  // admission needs Slurm's states
+  EXPECT_FALSE(center_->sync().is_ok());
+  backend_->set_unavailable(Status::ok());
+  ASSERT_TRUE(center_->sync().is_ok());
+  EXPECT_EQ(store_->job(j1->id)->value().state, "RUNNING");
 }
 
 }  // namespace

@@ -82,6 +82,26 @@ struct AccountingRecord {
   std::string exit_code;  // "0:0"
 };
 
+// One generic resource of a node, as the controller counts it now.
+struct NodeGres {
+  std::string name;   // "npu"
+  std::string type;   // "rngd"
+  uint32_t count = 0;  // configured
+  uint32_t used = 0;   // allocated to jobs now
+};
+
+// A node as the controller sees it now.
+struct BackendNode {
+  std::string name;
+  std::vector<NodeGres> gres;
+  std::string state;    // Slurm's, lower-case: "idle", "mixed", "down*", "idle+drain", ...
+  bool usable = true;   // accepts new jobs: not down, drained, draining, failing or unresponding
+};
+
+// Expands Slurm's compressed node list ("rngd[1-2],atom1", "n[01-03,7]") into names, in order; an error names the
+// unreadable part. At most 100,000 names.
+Result<std::vector<std::string>> expand_node_list(std::string_view list);
+
 class ClusterBackend {
  public:
   virtual ~ClusterBackend() = default;
@@ -92,6 +112,10 @@ class ClusterBackend {
   virtual Status hold(SlurmJobId id) = 0;
   virtual Status release(SlurmJobId id) = 0;
   virtual Status set_priority(SlurmJobId id, uint32_t priority) = 0;
+  // The nodes a pending job must run on (Slurm's ReqNodeList); empty clears the requirement.
+  virtual Status set_node_list(SlurmJobId id, const std::string& node_list) = 0;
+  // Every node with its generic resources, configured and in use, and whether it takes new jobs.
+  virtual Result<std::vector<BackendNode>> nodes() = 0;
   // Every job the controller still knows (waiting, running, and recently ended).
   virtual Result<std::vector<BackendJob>> list_jobs() = 0;
   // Accounting records of those of `ids` that have ended; jobs still active or unknown are left out.

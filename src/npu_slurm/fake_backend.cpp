@@ -22,6 +22,21 @@ int64_t fake_run_time_s(std::string_view script) {
 FakeBackend::FakeBackend(std::vector<FakeNode> nodes, const Clock& clock)
     : nodes_(std::move(nodes)), clock_(&clock), last_update_s_(clock.now_s()) {
   for (const FakeNode& node : nodes_) free_.push_back(node.devices);
+  usable_.assign(nodes_.size(), true);
+}
+
+void FakeBackend::set_node_usable(const std::string& name, bool usable) {
+  for (size_t n = 0; n < nodes_.size(); ++n) {
+    if (nodes_[n].name == name) usable_[n] = usable;
+  }
+}
+
+std::string FakeBackend::required_nodes(SlurmJobId id) const {
+  const auto it = jobs_.find(raw(id));
+  std::string out;
+  if (it == jobs_.end()) return out;
+  for (const std::string& name : it->second.required_nodes) out += (out.empty() ? "" : ",") + name;
+  return out;
 }
 
 const SubmitSpec* FakeBackend::spec(SlurmJobId id) const {
@@ -53,6 +68,11 @@ void FakeBackend::schedule(int64_t now_s) {
     std::vector<size_t> chosen;
     for (size_t n = 0; n < nodes_.size() && chosen.size() < job->spec.nodes; ++n) {
       const FakeNode& node = nodes_[n];
+      if (!usable_[n]) continue;
+      if (!job->required_nodes.empty() &&
+          std::find(job->required_nodes.begin(), job->required_nodes.end(), node.name) == job->required_nodes.end()) {
+        continue;
+      }
       if (node.gres_name == job->spec.gres.name && node.gres_type == job->spec.gres.type &&
           free_[n] >= job->spec.gres.count) {
         chosen.push_back(n);
@@ -185,6 +205,42 @@ Status FakeBackend::set_priority(SlurmJobId id, uint32_t priority) {
   if (!job->held) job->view.priority = priority;
   update();
   return Status::ok();
+}
+
+Status FakeBackend::set_node_list(SlurmJobId id, const std::string& node_list) {
+  if (!unavailable_.is_ok()) return unavailable_;
+  update();
+  Job* job = find(id);
+  if (job == nullptr || job->view.state != JobState::kPending) {
+    return io_error("scontrol failed (exit 1): Job is no longer pending execution for job {}", raw(id));
+  }
+  std::vector<std::string> names;
+  if (!node_list.empty()) {
+    BITGOEUL_ASSIGN_OR_RETURN(names, expand_node_list(node_list));
+    for (const std::string& name : names) {
+      bool known = false;
+      for (const FakeNode& node : nodes_) known = known || node.name == name;
+      if (!known) return io_error("scontrol failed (exit 1): Invalid node name specified");
+    }
+  }
+  job->required_nodes = std::move(names);
+  update();
+  return Status::ok();
+}
+
+Result<std::vector<BackendNode>> FakeBackend::nodes() {
+  if (!unavailable_.is_ok()) return unavailable_;
+  update();
+  std::vector<BackendNode> out;
+  for (size_t n = 0; n < nodes_.size(); ++n) {
+    BackendNode node;
+    node.name = nodes_[n].name;
+    node.gres.push_back({nodes_[n].gres_name, nodes_[n].gres_type, nodes_[n].devices, nodes_[n].devices - free_[n]});
+    node.usable = usable_[n];
+    node.state = !usable_[n] ? "drained" : free_[n] == nodes_[n].devices ? "idle" : free_[n] == 0 ? "allocated" : "mixed";
+    out.push_back(std::move(node));
+  }
+  return out;
 }
 
 Result<std::vector<BackendJob>> FakeBackend::list_jobs() {

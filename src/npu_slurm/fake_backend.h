@@ -1,6 +1,7 @@
 #pragma once
 // An in-memory cluster behind the ClusterBackend interface, for tests: nodes with one generic resource each, jobs
-// scheduled first-fit in priority order (then submission order) whenever the clock moves, holds, cancels and
+// scheduled first-fit (on their required nodes, when set) in priority order (then submission order) whenever the
+// clock moves, holds, cancels and
 // accounting records as Slurm would give them. A job "runs" for the sum of the `sleep N` lines of its script and
 // ends TIMEOUT at its time limit. Time comes from the Clock the test advances.
 
@@ -31,6 +32,8 @@ class FakeBackend final : public ClusterBackend {
   Status hold(SlurmJobId id) override;
   Status release(SlurmJobId id) override;
   Status set_priority(SlurmJobId id, uint32_t priority) override;
+  Status set_node_list(SlurmJobId id, const std::string& node_list) override;
+  Result<std::vector<BackendNode>> nodes() override;
   Result<std::vector<BackendJob>> list_jobs() override;
   Result<std::vector<AccountingRecord>> accounting(const std::vector<SlurmJobId>& ids) override;
 
@@ -39,6 +42,10 @@ class FakeBackend final : public ClusterBackend {
   // Every call fails with `status` until cleared with Status::ok() (the controller is down).
   void set_unavailable(Status status) { unavailable_ = std::move(status); }
   size_t submit_count() const { return jobs_.size(); }
+  // Takes a node out of service (as `scontrol update State=DRAIN` would) or back.
+  void set_node_usable(const std::string& name, bool usable);
+  // The nodes a job was last required to run on ("" when none).
+  std::string required_nodes(SlurmJobId id) const;
   // The spec a job was submitted with (as sbatch received it), for checks.
   const SubmitSpec* spec(SlurmJobId id) const;
 
@@ -48,6 +55,7 @@ class FakeBackend final : public ClusterBackend {
     BackendJob view;
     int64_t run_s = 0;
     bool held = false;
+    std::vector<std::string> required_nodes;  // empty: any
     std::vector<size_t> nodes;  // indices into nodes_ while running
   };
   // Moves the cluster forward to the clock's now: ends and starts jobs in time order.
@@ -58,6 +66,7 @@ class FakeBackend final : public ClusterBackend {
 
   std::vector<FakeNode> nodes_;
   std::vector<uint32_t> free_;  // per node
+  std::vector<bool> usable_;    // per node
   const Clock* clock_;
   int64_t last_update_s_;
   uint64_t next_id_ = 1;

@@ -1,5 +1,6 @@
 #include "npu_slurm/slurm_backend.h"
 
+#include <cctype>
 #include <charconv>
 #include <ctime>
 #include <utility>
@@ -119,6 +120,71 @@ Result<std::vector<BackendJob>> parse_squeue(std::string_view output) {
   return jobs;
 }
 
+namespace {
+
+// "npu:rngd:8(S:0-1),gpu:2" → entries; `used` reads the counts into NodeGres::used instead of count.
+Status parse_gres_list(std::string_view text, size_t line, std::vector<NodeGres>& gres, bool used) {
+  if (text.empty() || text == "(null)") return Status::ok();
+  std::vector<std::string_view> entries;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || (text[i] == ',' && depth == 0)) {
+      entries.push_back(text.substr(start, i - start));
+      start = i + 1;
+    } else if (text[i] == '(') {
+      ++depth;
+    } else if (text[i] == ')') {
+      --depth;
+    }
+  }
+  for (std::string_view entry : entries) {
+    const size_t paren = entry.find('(');
+    if (paren != std::string_view::npos) entry = entry.substr(0, paren);
+    const std::vector<std::string_view> parts = split_fields(entry, ':');
+    uint32_t count = 0;
+    if (parts.size() < 2 || parts.size() > 3 || parts[0].empty() || !parse_int(parts.back(), count)) {
+      return corrupt("sinfo output line {}: unreadable GRES '{}'", line, entry.substr(0, 60));
+    }
+    const std::string name(parts[0]);
+    const std::string type(parts.size() == 3 ? parts[1] : std::string_view());
+    NodeGres* target = nullptr;
+    for (NodeGres& g : gres) {
+      if (g.name == name && g.type == type) target = &g;
+    }
+    if (target == nullptr) {
+      gres.push_back({name, type, 0, 0});
+      target = &gres.back();
+    }
+    (used ? target->used : target->count) = count;
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<std::vector<BackendNode>> parse_sinfo_nodes(std::string_view output) {
+  std::vector<BackendNode> nodes;
+  Status status = for_each_row(output, 5, "sinfo", [&](const std::vector<std::string_view>& f, size_t line) {
+    if (f[0].empty()) return corrupt("sinfo output line {}: no node name", line);
+    for (const BackendNode& node : nodes) {
+      if (node.name == f[0]) return Status::ok();  // the same node in another partition
+    }
+    BackendNode node;
+    node.name = std::string(f[0]);
+    BITGOEUL_RETURN_IF_ERROR(parse_gres_list(f[1], line, node.gres, false));
+    BITGOEUL_RETURN_IF_ERROR(parse_gres_list(f[2], line, node.gres, true));
+    for (char c : f[3]) node.state += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (std::string_view bad : {"down", "drain", "fail", "maint", "unknown", "not_responding", "*"}) {
+      if (node.state.find(bad) != std::string::npos) node.usable = false;
+    }
+    nodes.push_back(std::move(node));
+    return Status::ok();
+  });
+  if (!status.is_ok()) return status;
+  return nodes;
+}
+
 Result<std::vector<AccountingRecord>> parse_sacct(std::string_view output) {
   std::vector<AccountingRecord> records;
   Status status = for_each_row(output, 10, "sacct", [&](const std::vector<std::string_view>& f, size_t line) {
@@ -153,7 +219,7 @@ Result<SlurmBackend> SlurmBackend::create(SlurmOptions options) {
   SlurmBackend backend;
   for (auto [name, target] : {std::pair{"sbatch", &backend.sbatch_}, std::pair{"scancel", &backend.scancel_},
                               std::pair{"scontrol", &backend.scontrol_}, std::pair{"squeue", &backend.squeue_},
-                              std::pair{"sacct", &backend.sacct_}}) {
+                              std::pair{"sacct", &backend.sacct_}, std::pair{"sinfo", &backend.sinfo_}}) {
     Result<std::string> path = find_program(name, options.bin_dir);
     if (!path.is_ok()) {
       return not_found("Slurm command {} (install slurm-client, or give --slurm-bin): {}", name,
@@ -224,6 +290,20 @@ Status SlurmBackend::release(SlurmJobId id) {
 Status SlurmBackend::set_priority(SlurmJobId id, uint32_t priority) {
   return run(scontrol_, {"update", "JobId=" + std::to_string(raw(id)), "Priority=" + std::to_string(priority)})
       .status();
+}
+
+Status SlurmBackend::set_node_list(SlurmJobId id, const std::string& node_list) {
+  if (node_list.find_first_of(" \t\n=") != std::string::npos) {
+    return invalid_input("node list '{}': spaces and '=' are not allowed", node_list.substr(0, 80));
+  }
+  return run(scontrol_, {"update", "JobId=" + std::to_string(raw(id)), "ReqNodeList=" + node_list}).status();
+}
+
+Result<std::vector<BackendNode>> SlurmBackend::nodes() {
+  std::vector<std::string> args = {"--Node", "--noheader", "--Format=" + std::string(kSinfoFormat)};
+  if (!options_.partition.empty()) args.push_back("--partition=" + options_.partition);
+  BITGOEUL_ASSIGN_OR_RETURN(ProcessOutput output, run(sinfo_, std::move(args)));
+  return parse_sinfo_nodes(output.out);
 }
 
 Result<std::vector<BackendJob>> SlurmBackend::list_jobs() {

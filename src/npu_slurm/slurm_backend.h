@@ -1,6 +1,6 @@
 #pragma once
 // ClusterBackend on a real Slurm, through its commands: sbatch --parsable (script on standard input), scancel,
-// scontrol hold/release/update, squeue and sacct with '|'-separated formats. Every command runs through
+// scontrol hold/release/update, squeue, sinfo and sacct with '|'-separated formats. Every command runs through
 // run_process with an argument vector and an environment built here from scratch (PATH, TZ=UTC, SLURM_CONF,
 // SLURM_TIME_FORMAT=standard), so neither hostile text nor the caller's SBATCH_* variables reach Slurm.
 //
@@ -34,6 +34,8 @@ class SlurmBackend final : public ClusterBackend {
   Status hold(SlurmJobId id) override;
   Status release(SlurmJobId id) override;
   Status set_priority(SlurmJobId id, uint32_t priority) override;
+  Status set_node_list(SlurmJobId id, const std::string& node_list) override;
+  Result<std::vector<BackendNode>> nodes() override;
   Result<std::vector<BackendJob>> list_jobs() override;
   Result<std::vector<AccountingRecord>> accounting(const std::vector<SlurmJobId>& ids) override;
 
@@ -44,13 +46,16 @@ class SlurmBackend final : public ClusterBackend {
 
   SlurmOptions options_;
   std::vector<std::string> environment_;
-  std::string sbatch_, scancel_, scontrol_, squeue_, sacct_;
+  std::string sbatch_, scancel_, scontrol_, squeue_, sacct_, sinfo_;
 };
 
 // The output formats SlurmBackend asks for, and their parsers (exposed for tests).
 inline constexpr std::string_view kSqueueFormat = "%i|%j|%a|%T|%r|%N|%V|%S|%e|%l|%Q|%D";
 inline constexpr std::string_view kSacctFields = "JobIDRaw,JobName,Account,State,Start,End,ElapsedRaw,NNodes,NodeList,ExitCode";
+inline constexpr std::string_view kSinfoFormat = "NodeList:|,Gres:|,GresUsed:|,StateLong:|";
 Result<std::vector<BackendJob>> parse_squeue(std::string_view output);
+// `sinfo --Node --noheader --Format=kSinfoFormat`: one line per node and partition (a node listed twice is kept once).
+Result<std::vector<BackendNode>> parse_sinfo_nodes(std::string_view output);
 Result<std::vector<AccountingRecord>> parse_sacct(std::string_view output);
 // "2026-11-25T19:20:19" in UTC; nullopt for N/A, Unknown, None and empty.
 Result<std::optional<int64_t>> parse_slurm_time(std::string_view text);

@@ -71,5 +71,55 @@ TEST(JobStates, SlurmWords) {
   EXPECT_FALSE(is_active(JobState::kTimeout));
 }
 
+TEST(ExpandNodeList, SlurmsCompressedForms) {
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(*expand_node_list("rngd1"), (Names{"rngd1"}));
+  EXPECT_EQ(*expand_node_list("rngd[1-2],atom1"), (Names{"rngd1", "rngd2", "atom1"}));
+  EXPECT_EQ(*expand_node_list("n[01-03,7]"), (Names{"n01", "n02", "n03", "n7"}));
+  EXPECT_EQ(*expand_node_list("a[9-10]"), (Names{"a9", "a10"}));
+  EXPECT_TRUE(expand_node_list("")->empty());
+}
+
+TEST(ExpandNodeList, BadListsAreRefusedWithTheirText) {
+  for (const char* bad : {"rngd[1-2", "rngd[2-1]", "rngd[]", "rngd[a-b]", "rngd[1-2]x", "a,,b", "a,", ",a",
+                          "n[1-[2]]", "n[0-99999999]", "n[1--2]"}) {
+    Result<std::vector<std::string>> names = expand_node_list(bad);
+    ASSERT_FALSE(names.is_ok()) << bad;
+    EXPECT_NE(names.status().message().find("node list"), std::string::npos) << names.status().message();
+  }
+}
+
+TEST(ParseSinfoNodes, GresConfiguredUsedAndState) {
+  const std::string output =
+      "atom1|npu:atom:8|npu:atom:0(IDX:N/A)|idle|\n"
+      "rngd1|npu:rngd:8(S:0-1)|npu:rngd:3(IDX:0-2)|mixed|\n"
+      "rngd1|npu:rngd:8(S:0-1)|npu:rngd:3(IDX:0-2)|mixed|\n"  // the same node in a second partition
+      "rngd2|npu:rngd:8|npu:rngd:0(IDX:N/A)|down*|\n"
+      "cpu1|(null)|(null)|idle+drain|\n";
+  Result<std::vector<BackendNode>> nodes = parse_sinfo_nodes(output);
+  ASSERT_TRUE(nodes.is_ok()) << nodes.status().to_string();
+  ASSERT_EQ(nodes->size(), 4u);
+  EXPECT_EQ((*nodes)[0].name, "atom1");
+  ASSERT_EQ((*nodes)[0].gres.size(), 1u);
+  EXPECT_EQ((*nodes)[0].gres[0].type, "atom");
+  EXPECT_EQ((*nodes)[0].gres[0].count, 8u);
+  EXPECT_TRUE((*nodes)[0].usable);
+  EXPECT_EQ((*nodes)[1].gres[0].used, 3u);
+  EXPECT_EQ((*nodes)[1].state, "mixed");
+  EXPECT_FALSE((*nodes)[2].usable);  // down, not responding
+  EXPECT_TRUE((*nodes)[3].gres.empty());
+  EXPECT_FALSE((*nodes)[3].usable);  // drained
+}
+
+TEST(ParseSinfoNodes, BadLinesNameTheLine) {
+  for (const char* bad : {"rngd1|npu:rngd:8|idle|\n", "|npu:rngd:8|npu:rngd:0|idle|\n",
+                          "rngd1|npu:rngd:lots|npu:rngd:0|idle|\n", "rngd1|npu|npu:rngd:0|idle|\n",
+                          "rngd1|npu:a:b:c:8|(null)|idle|\n"}) {
+    Result<std::vector<BackendNode>> nodes = parse_sinfo_nodes(bad);
+    ASSERT_FALSE(nodes.is_ok()) << bad;
+    EXPECT_NE(nodes.status().message().find("line 1"), std::string::npos) << nodes.status().message();
+  }
+}
+
 }  // namespace
 }  // namespace bitgoeul::npu_slurm
