@@ -1,5 +1,7 @@
 #include "cli/command.h"
 
+#include <cstdio>
+
 namespace bitgoeul::cli {
 
 void CommandRegistry::on_run(CLI::App* command, Action action) {
@@ -9,6 +11,16 @@ void CommandRegistry::on_run(CLI::App* command, Action action) {
 Status CommandRegistry::run_selected() const {
   if (!selected_) return invalid_input("no command given; see --help");
   return selected_();
+}
+
+Result<std::pair<std::string, uint16_t>> parse_listen_address(const std::string& text) {
+  const size_t colon = text.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos || colon == 0 || std::sscanf(text.c_str() + colon + 1, "%d", &port) != 1 ||
+      port < 0 || port > 65535 || std::to_string(port) != text.substr(colon + 1)) {
+    return invalid_input("--listen: '{}' is not ADDRESS:PORT (e.g. 127.0.0.1:8090; port 0 picks a free one)", text);
+  }
+  return std::make_pair(text.substr(0, colon), static_cast<uint16_t>(port));
 }
 
 }  // namespace bitgoeul::cli

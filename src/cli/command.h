@@ -3,8 +3,11 @@
 // the CLI11 app and sets, from the subcommand's callback, the action to run. main() runs it and turns a failed
 // Status into a message on stderr and a non-zero exit code; exceptions never escape a command.
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 
@@ -25,6 +28,9 @@ class CommandRegistry {
   Action selected_;
 };
 
+// A server's --listen ADDRESS:PORT (port 0: any free port); the error names the option.
+Result<std::pair<std::string, uint16_t>> parse_listen_address(const std::string& text);
+
 void add_road_commands(CLI::App& app, CommandRegistry& registry);
 // The `road` subcommands, one file per stage.
 void add_road_import_command(CLI::App& road, CommandRegistry& registry);
@@ -36,7 +42,7 @@ void add_taxi_permit_commands(CLI::App& taxi, CommandRegistry& registry);
 // `taxi serve` and `taxi token`.
 void add_taxi_service_commands(CLI::App& taxi, CommandRegistry& registry);
 void add_npu_commands(CLI::App& app, CommandRegistry& registry);
-// The NPU center live on Slurm (init, token, submit, queue, cancel, usage, tenants, sync) under `npu`.
+// The NPU center live on Slurm (init, token, submit, queue, cancel, usage, tenants, sync, serve) under `npu`.
 void add_npu_center_commands(CLI::App& npu, CommandRegistry& registry);
 void add_audit_commands(CLI::App& app, CommandRegistry& registry);
 // Capacity planning sweeps: `plan taxi`, `plan npu`.

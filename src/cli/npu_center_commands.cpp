@@ -11,11 +11,15 @@
 //   tenants  registry, devices in use and vouchers left
 //   sync     read Slurm's states and accounting now (charges ended jobs once), run the policy pass
 //   eta-accuracy  predicted (at submission) against actual start times of the caller's jobs
+//   serve    the same calls as an HTTP/JSON API (docs/npu-center-openapi.yaml), token per request
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -30,7 +34,9 @@
 #include "cli/command.h"
 #include "npu/cluster_file.h"
 #include "npu/tenants.h"
+#include "core/http_server.h"
 #include "npu_slurm/center.h"
+#include "npu_slurm/center_http.h"
 #include "npu_slurm/center_store.h"
 #include "core/clock.h"
 #include "npu_slurm/job_request.h"
@@ -58,11 +64,16 @@ void add_store_option(CLI::App* command, CenterArgs& args) {
   command->add_option("--db", args.db, "Center store (SQLite)")->envname("BITGOEUL_CENTER_DB")->capture_default_str();
 }
 
+void add_slurm_options(CLI::App* command, CenterArgs& args);
+
 void add_center_options(CLI::App* command, CenterArgs& args, bool slurm) {
   add_store_option(command, args);
   command->add_option("--token", args.token, "API token (better: the BITGOEUL_TOKEN environment variable)")
       ->envname("BITGOEUL_TOKEN");
-  if (!slurm) return;
+  if (slurm) add_slurm_options(command, args);
+}
+
+void add_slurm_options(CLI::App* command, CenterArgs& args) {
   command->add_option("--slurm-conf", args.slurm_conf, "slurm.conf for the Slurm commands")->envname("SLURM_CONF");
   command->add_option("--slurm-bin", args.slurm_bin, "Directory of sbatch, squeue, sacct, ... (default: PATH)");
   command->add_option("--partition", args.partition, "Slurm partition (default: the cluster's default)");
@@ -78,7 +89,8 @@ struct Session {
   Principal principal;
 };
 
-Result<std::unique_ptr<Session>> open_session(const CenterArgs& args) {
+// The store, Slurm and the center, without a caller (a server authenticates each request).
+Result<std::unique_ptr<Session>> open_center(const CenterArgs& args) {
   auto session = std::make_unique<Session>();
   BITGOEUL_ASSIGN_OR_RETURN(CenterStore store, CenterStore::open(args.db, false));
   session->store.emplace(std::move(store));
@@ -94,6 +106,11 @@ Result<std::unique_ptr<Session>> open_session(const CenterArgs& args) {
   center_options.job_dir = args.job_dir.empty() ? (db.parent_path() / "jobs").string()
                                                 : std::filesystem::absolute(args.job_dir, error).string();
   session->center = std::make_unique<Center>(*session->store, *session->backend, session->clock, center_options);
+  return session;
+}
+
+Result<std::unique_ptr<Session>> open_session(const CenterArgs& args) {
+  BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_center(args));
   BITGOEUL_ASSIGN_OR_RETURN(session->principal, npu_slurm::authenticate(*session->store, args.token));
   return session;
 }
@@ -439,6 +456,77 @@ void add_eta_accuracy(CLI::App& npu_app, CommandRegistry& registry) {
   });
 }
 
+void add_serve(CLI::App& npu_app, CommandRegistry& registry) {
+  auto* command = npu_app.add_subcommand(
+      "serve", "Run the center's HTTP/JSON API (docs/npu-center-openapi.yaml); each request brings its own token");
+  struct Args {
+    CenterArgs center;
+    std::string listen = "127.0.0.1:8090";
+    int threads = 2;
+    double sync_interval_s = 5.0;
+  };
+  auto args = std::make_shared<Args>();
+  add_store_option(command, args->center);
+  add_slurm_options(command, args->center);
+  command->add_option("--listen", args->listen, "ADDRESS:PORT (port 0: any free port)")->capture_default_str();
+  command->add_option("--threads", args->threads, "HTTP threads")->check(CLI::Range(1, 64))->capture_default_str();
+  command->add_option("--sync-interval", args->sync_interval_s,
+                      "Seconds between reads of Slurm's states and accounting (0: only when a request asks)")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  registry.on_run(command, [args]() -> Status {
+    BITGOEUL_ASSIGN_OR_RETURN(const auto listen, parse_listen_address(args->listen));
+    // Block the stop signals before any thread starts, so that only sigtimedwait below receives them (the Slurm
+    // commands the center runs start with them unblocked).
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_center(args->center));
+    npu_slurm::CenterHttp http(*session->center, *session->store);
+    // After a restart, states come from Slurm before the first request: jobs submitted while the server was down
+    // (or whose submission it did not see through) are found again.
+    Result<npu_slurm::SyncReport> first = http.sync();
+    if (!first.is_ok()) return Status(first.status().code(), "first sync with Slurm: " + first.status().message());
+    HttpServerOptions options;
+    options.address = listen.first;
+    options.port = listen.second;
+    options.threads = args->threads;
+    options.max_body_bytes = 4 * npu_slurm::kMaxScriptBytes;  // a script at its limit, JSON-escaped
+    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server,
+                              HttpServer::start(options, [&http](const HttpRequest& request) {
+                                return http.handle(request);
+                              }));
+    fmt::print("listening on http://{}:{} (store {}; synced: updated {}, charged {}, recovered {}, lost {})\n",
+               listen.first, server->port(), args->center.db, first->updated, first->charged, first->recovered,
+               first->lost);
+    std::fflush(stdout);
+    int received = 0;
+    bool failing = false;
+    while (received <= 0) {
+      if (args->sync_interval_s <= 0) {
+        sigwait(&stop_signals, &received);
+        break;
+      }
+      timespec interval{};
+      interval.tv_sec = static_cast<time_t>(args->sync_interval_s);
+      interval.tv_nsec = static_cast<long>((args->sync_interval_s - static_cast<double>(interval.tv_sec)) * 1e9);
+      received = sigtimedwait(&stop_signals, nullptr, &interval);
+      if (received > 0) break;
+      if (errno != EAGAIN && errno != EINTR) return io_error("sigtimedwait failed: {}", std::strerror(errno));
+      // A failing Slurm is reported once when it starts failing and once when it recovers, not every tick.
+      Result<npu_slurm::SyncReport> report = http.sync();
+      if (!report.is_ok() && !failing) fmt::print(stderr, "sync failed: {}\n", report.status().to_string());
+      if (report.is_ok() && failing) fmt::print(stderr, "sync recovered\n");
+      failing = !report.is_ok();
+    }
+    server->stop();
+    fmt::print("stopped ({})\n", received == SIGINT ? "SIGINT" : "SIGTERM");
+    return Status::ok();
+  });
+}
+
 }  // namespace
 
 void add_npu_center_commands(CLI::App& npu_app, CommandRegistry& registry) {
@@ -451,6 +539,7 @@ void add_npu_center_commands(CLI::App& npu_app, CommandRegistry& registry) {
   add_tenants(npu_app, registry);
   add_sync(npu_app, registry);
   add_eta_accuracy(npu_app, registry);
+  add_serve(npu_app, registry);
 }
 
 }  // namespace bitgoeul::cli
