@@ -299,7 +299,10 @@ std::optional<InsertionDispatcher::Insertion> InsertionDispatcher::Search::cheap
     if (vehicle.capacity < rider.request.passengers) continue;
     const double start_s = std::max(now_s, vehicle.anchor_s);
     const double earliest_pickup_s = start_s + crow_fly_m_[vehicle.id] / max_speed_mps_;
-    if (earliest_pickup_s > rider.latest_pickup_s * (1 + kSlack) + kSlack) continue;
+    // A vehicle that cannot be there before the rider's limit, or before its own pick-ups end (off shift, over the
+    // permit's cap, pulled), is no candidate: it must not take the place of one that is.
+    const double limit_s = std::min(rider.latest_pickup_s, vehicle.pickups_until_s);
+    if (earliest_pickup_s > limit_s * (1 + kSlack) + kSlack) continue;
     rough_.emplace_back(earliest_pickup_s, vehicle.id);
   }
   if (rough_.size() > kMaxCandidates) {
@@ -314,7 +317,7 @@ std::optional<InsertionDispatcher::Insertion> InsertionDispatcher::Search::cheap
     const VehicleState& vehicle = fleet.vehicles()[vehicle_id];
     const double start_s = std::max(now_s, vehicle.anchor_s);
     const double earliest_pickup_s = start_s + fleet.crow_fly_m(vehicle, now_s, rider.origin.point) / max_speed_mps_;
-    if (earliest_pickup_s > rider.latest_pickup_s) continue;
+    if (earliest_pickup_s > std::min(rider.latest_pickup_s, vehicle.pickups_until_s)) continue;
     candidates.emplace_back(earliest_pickup_s, vehicle.id);
   }
   std::sort(candidates.begin(), candidates.end());

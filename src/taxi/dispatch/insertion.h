@@ -13,8 +13,8 @@ namespace bitgoeul::taxi {
 // each request's pick-up and drop-off are inserted into the vehicle plan, at the positions, that cost least —
 // vehicle time added plus the new rider's time to destination plus the delay to riders already planned — while
 // every rider aboard or promised keeps their latest pick-up and maximum ride time, and seats suffice.
-// Only the 30 vehicles nearest the pick-up (crow-fly bound) are tried. With a positive interval, requests are
-// gathered and inserted oldest first at each tick; otherwise at once.
+// Only the 30 vehicles nearest the pick-up (crow-fly bound) that may still pick riders up in time are tried. With a
+// positive interval, requests are gathered and inserted oldest first at each tick; otherwise at once.
 //
 // The choice is the one FleetState::evaluate_plan would make trying every insertion (the tests hold it to that),
 // found as KaRRi (Buchhold, Sanders, Wagner) finds it: each candidate vehicle's committed plan is driven once per

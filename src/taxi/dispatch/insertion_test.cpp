@@ -31,7 +31,7 @@ std::optional<InsertionDispatcher::Insertion> reference(FleetState& fleet, uint3
     if (vehicle.capacity < request.request.passengers) continue;
     const double start_s = std::max(now_s, vehicle.anchor_s);
     const double earliest_pickup_s = start_s + fleet.crow_fly_m(vehicle, now_s, request.origin.point) / max_speed_mps;
-    if (earliest_pickup_s > request.latest_pickup_s) continue;
+    if (earliest_pickup_s > std::min(request.latest_pickup_s, vehicle.pickups_until_s)) continue;
     candidates.emplace_back(earliest_pickup_s, vehicle.id);
   }
   std::sort(candidates.begin(), candidates.end());
