@@ -72,6 +72,7 @@ Status run_serve(const ServeOptions& options) {
   http.address = listen.first;
   http.port = listen.second;
   http.threads = options.threads;
+  http.max_body_bytes = size_t{4} << 20;  // a telemetry batch of 10,000 positions is about 1 MB
   BITGOEUL_ASSIGN_OR_RETURN(
       std::unique_ptr<HttpServer> server,
       HttpServer::start(http, [&service, &dashboard](const HttpRequest& request) {
@@ -110,6 +111,13 @@ void add_taxi_service_commands(CLI::App& taxi, CommandRegistry& registry) {
   serve_command->add_option("--map", serve->service.map, "Road map (.osm/.osm.pbf/.osm.bz2 or .graph)")->required();
   serve_command->add_option("--permit", serve->service.permit, "Demonstration permit TOML")->required();
   serve_command->add_option("--access", serve->service.access, "Tokens and roles TOML (see `taxi token`)")->required();
+  serve->service.db = "state.sqlite";
+  serve_command->add_option("--db", serve->service.db,
+                            "The durable store (SQLite, WAL; created when missing; audit.jsonl beside it)")
+      ->capture_default_str();
+  serve->service.log = "-";
+  serve_command->add_option("--log", serve->service.log, "Request log, one JSON line per request ('-': standard error)")
+      ->capture_default_str();
   serve_command->add_option("--listen", serve->listen, "ADDRESS:PORT (port 0: any free port)")->capture_default_str();
   serve_command->add_option("--threads", serve->threads, "HTTP threads")->check(CLI::Range(1, 64))->capture_default_str();
   serve_command->add_option("--utc-offset", serve->service.utc_offset_hours, "Hours the permit's local time is ahead of UTC")

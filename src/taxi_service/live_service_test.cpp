@@ -159,6 +159,27 @@ TEST_F(LiveServiceTest, ARideFromRequestToDropOff) {
   EXPECT_GE(kpis["history"].size(), 2u);  // one per minute seen
 }
 
+TEST_F(LiveServiceTest, ARideIsRefusedWithThePermitsReasonAndKeptAsAsked) {
+  register_vehicle("v1", 37.5090, 127.1080);
+  // Near stop S14, to a corner of the zone more than a kilometre from any stop.
+  const json far = expect(201, "POST", "/api/v1/rides", "rider-ann",
+                          R"({"origin":{"lat":37.5102,"lon":127.1101},"destination":{"lat":37.5293,"lon":127.0921}})");
+  EXPECT_EQ(far["status"], "rejected");
+  EXPECT_EQ(far["reason"], "permit_no_stop_within_walk");
+  EXPECT_EQ(far["pickup_stop"], "S14");
+  EXPECT_FALSE(far.contains("dropoff_stop"));
+  EXPECT_FALSE(far.contains("vehicle"));
+  const json outside = expect(201, "POST", "/api/v1/rides", "rider-ann",
+                              R"({"origin":{"lat":37.5102,"lon":127.1101},"destination":{"lat":37.5380,"lon":127.1300}})");
+  EXPECT_EQ(outside["reason"], "permit_area");
+  EXPECT_FALSE(outside["rule"].get<std::string>().empty());
+  clock_.set(seoul(23, 0));
+  EXPECT_EQ(expect(201, "POST", "/api/v1/rides", "rider-ann", kRide)["reason"], "permit_hours");
+  const json kpis = expect(200, "GET", "/api/v1/kpis", "operator-ops");
+  EXPECT_EQ(kpis["rides_rejected"], 3);
+  EXPECT_DOUBLE_EQ(kpis["service_rate"].get<double>(), 0.0);
+}
+
 TEST_F(LiveServiceTest, TheServiceRecoversEveryVehicleAndRideFromItsStore) {
   register_vehicle("v1", 37.5090, 127.1080);
   register_vehicle("v2", 37.5200, 127.1000);

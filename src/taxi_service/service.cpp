@@ -1176,10 +1176,9 @@ struct TaxiService::Impl {
     ride.origin_lon = trip.origin.lon;
     ride.destination_lat = trip.destination.lat;
     ride.destination_lon = trip.destination.lon;
-    if (admission.pickup_stop >= 0) {
-      ride.pickup_stop = permit.stops[static_cast<size_t>(admission.pickup_stop)].id;
-      ride.dropoff_stop = permit.stops[static_cast<size_t>(admission.dropoff_stop)].id;
-    }
+    // A refused ride may have found one stop and not the other.
+    if (admission.pickup_stop >= 0) ride.pickup_stop = permit.stops[static_cast<size_t>(admission.pickup_stop)].id;
+    if (admission.dropoff_stop >= 0) ride.dropoff_stop = permit.stops[static_cast<size_t>(admission.dropoff_stop)].id;
     ride.passengers = asked.passengers;
     ride.requested = at.epoch_s;
     ride.latest_pickup = trip.latest_pickup_s ? at.to_epoch(*trip.latest_pickup_s) : at.epoch_s + options.max_wait_s;
