@@ -41,6 +41,8 @@ void add_taxi_commands(CLI::App& app, CommandRegistry& registry);
 void add_taxi_permit_commands(CLI::App& taxi, CommandRegistry& registry);
 // `taxi serve` and `taxi token`.
 void add_taxi_service_commands(CLI::App& taxi, CommandRegistry& registry);
+// `taxi loadgen`: load on a running service.
+void add_taxi_loadgen_command(CLI::App& taxi, CommandRegistry& registry);
 void add_npu_commands(CLI::App& app, CommandRegistry& registry);
 // The NPU center live on Slurm (init, token, submit, queue, cancel, usage, tenants, sync, serve) under `npu`.
 void add_npu_center_commands(CLI::App& npu, CommandRegistry& registry);

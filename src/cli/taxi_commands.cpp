@@ -372,6 +372,7 @@ void add_taxi_commands(CLI::App& app, CommandRegistry& registry) {
   add_demand_commands(*taxi, registry);
   add_taxi_permit_commands(*taxi, registry);
   add_taxi_service_commands(*taxi, registry);
+  add_taxi_loadgen_command(*taxi, registry);
 }
 
 }  // namespace bitgoeul::cli

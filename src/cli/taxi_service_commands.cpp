@@ -14,6 +14,7 @@
 #include "core/token.h"
 #include "taxi_service/service.h"
 #include "taxi_service/static_files.h"
+#include "taxi_service/stream.h"
 
 namespace bitgoeul::cli {
 namespace {
@@ -73,6 +74,10 @@ Status run_serve(const ServeOptions& options) {
   http.port = listen.second;
   http.threads = options.threads;
   http.max_body_bytes = size_t{4} << 20;  // a telemetry batch of 10,000 positions is about 1 MB
+  http.websocket.paths = {taxi_service::kStreamPath};
+  http.websocket.authorize = [&service](const HttpRequest& request) {
+    return taxi_service::authorize_stream(*service, request);
+  };
   BITGOEUL_ASSIGN_OR_RETURN(
       std::unique_ptr<HttpServer> server,
       HttpServer::start(http, [&service, &dashboard](const HttpRequest& request) {
@@ -81,8 +86,10 @@ Status run_serve(const ServeOptions& options) {
   fmt::print("listening on http://{}:{}\n", listen.first, server->port());
   if (dashboard) fmt::print("dashboard at http://{}:{}/ (files from {})\n", listen.first, server->port(), dashboard->root());
   std::fflush(stdout);
+  auto stream = std::make_unique<taxi_service::StreamPublisher>(*service, *server);
   int received = 0;
   sigwait(&stop_signals, &received);
+  stream.reset();
   server->stop();
   fmt::print("stopped ({})\n", received == SIGINT ? "SIGINT" : "SIGTERM");
   return Status::ok();
