@@ -97,14 +97,18 @@ ok(`the map draws the roads and ${drawn} vehicles`);
 
 const rows = await until('the vehicle table lists the fleet', () => document.querySelectorAll('#vehicles tbody tr').length);
 ok(`the vehicle table lists ${rows} vehicles`);
-const position = () => document.querySelector('#vehicles tbody tr[data-key="v1"] td.pos')?.textContent;
-const first = await page.evaluate(position);
-if (!first) await fail('vehicle v1 is listed with a position');
-await until('vehicle v1 moves', (before) => {
-  const now = document.querySelector('#vehicles tbody tr[data-key="v1"] td.pos')?.textContent;
-  return now && now !== before ? now : false;
-}, first);
-ok(`vehicle v1 moves (${first} -> ${await page.evaluate(position)})`);
+// Vehicles move: some vehicle's position in the table changes between two reads.
+const positions = () =>
+  Object.fromEntries([...document.querySelectorAll('#vehicles tbody tr')].map((tr) => [tr.dataset.key, tr.querySelector('td.pos')?.textContent]));
+const before = await page.evaluate(positions);
+const moved = await until('vehicles move', (earlier) => {
+  for (const tr of document.querySelectorAll('#vehicles tbody tr')) {
+    const now = tr.querySelector('td.pos')?.textContent;
+    if (earlier[tr.dataset.key] && now && now !== earlier[tr.dataset.key]) return [tr.dataset.key, earlier[tr.dataset.key], now];
+  }
+  return false;
+}, before, 20000);
+ok(`vehicles move (${moved[0]}: ${moved[1]} -> ${moved[2]})`);
 
 const kpi = (key) => document.querySelector(`[data-kpi="${key}"] .value`)?.textContent;
 const requested = await until('the KPIs are shown', () => {
