@@ -176,6 +176,9 @@ done
 expect "univ-lab's usage" 200 "$univ" GET /api/v1/usage
 [ "$(field '["totals"].__len__()')" = 1 ] && [ "$(field '["totals"][0]["tenant"]')" = univ-lab ] &&
   pass "univ-lab's usage is its own" || fail "univ-lab's usage is its own: $(cat "$work/body")"
+expect "univ-lab's ETA accuracy" 200 "$univ" GET /api/v1/eta-accuracy
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert all(s["tenant"] == "univ-lab" for s in d["samples"]) and len(d["samples"]) >= 1' \
+  "$work/body" && pass "univ-lab's ETA samples are its own released jobs" || fail "ETA samples: $(cat "$work/body")"
 expect "tenants for the operator" 200 "$operator" GET /api/v1/tenants
 [ "$(field '["tenants"].__len__()')" = 5 ] && pass "the operator sees 5 tenants" || fail "5 tenants: $(cat "$work/body")"
 

@@ -154,8 +154,15 @@ json job_json(const JobRow& job) {
           {"node_list", job.node_list},
           {"start_s", optional_int(job.start_s)},
           {"end_s", optional_int(job.end_s)},
-          {"charged", job.charged}};
+          {"charged", job.charged},
+          {"queue_position", optional_int(job.queue_position)},
+          {"eta_s", optional_int(job.eta_s)},
+          {"eta_submit_s", optional_int(job.eta_submit_s)},
+          {"released_s", optional_int(job.released_s)},
+          {"planned_nodes", job.planned_nodes}};
 }
+
+json optional_number(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
 
 std::string escape_label(std::string_view value) {
   std::string out;
@@ -198,7 +205,8 @@ HttpResponse CenterHttp::route(const HttpRequest& request, std::string& route_na
   const std::string& path = request.path;
   std::string id_text;
   std::vector<std::string_view> methods;
-  if (path == "/health" || path == "/metrics" || path == "/api/v1/usage" || path == "/api/v1/tenants") {
+  if (path == "/health" || path == "/metrics" || path == "/api/v1/usage" || path == "/api/v1/tenants" ||
+      path == "/api/v1/eta-accuracy") {
     route_name = path;
     methods = {"GET"};
   } else if (path == kJobsPath || path == kTokensPath) {
@@ -241,6 +249,7 @@ HttpResponse CenterHttp::route(const HttpRequest& request, std::string& route_na
   }
   if (path == "/api/v1/usage") return usage(*caller);
   if (path == "/api/v1/tenants") return tenants(*caller);
+  if (path == "/api/v1/eta-accuracy") return eta_accuracy(*caller);
   if (route_name == kTokensPath) {
     return request.method == "POST" ? issue_token(*caller, request) : list_tokens(*caller);
   }
@@ -383,6 +392,26 @@ HttpResponse CenterHttp::tenants(const Principal& caller) {
                     {"voucher", std::move(voucher)}});
   }
   return reply({{"tenants", std::move(list)}});
+}
+
+HttpResponse CenterHttp::eta_accuracy(const Principal& caller) {
+  Result<EtaAccuracy> accuracy = center_->eta_accuracy(caller);
+  if (!accuracy.is_ok()) return failure(accuracy.status());
+  json samples = json::array();
+  for (const EtaSample& sample : accuracy->samples) {
+    samples.push_back({{"job", raw(sample.job)},
+                       {"slurm_id", sample.slurm_id ? json(raw(*sample.slurm_id)) : json(nullptr)},
+                       {"tenant", sample.tenant_name},
+                       {"submitted_s", sample.submitted_s},
+                       {"predicted_start_s", sample.predicted_start_s},
+                       {"actual_start_s", sample.actual_start_s}});
+  }
+  return reply({{"samples", std::move(samples)},
+                {"median_error_s", optional_number(accuracy->median_error_s)},
+                {"p90_error_s", optional_number(accuracy->p90_error_s)},
+                {"waited_jobs", accuracy->waited_jobs},
+                {"median_error_pct_of_wait", optional_number(accuracy->median_error_pct_of_wait)},
+                {"p90_error_pct_of_wait", optional_number(accuracy->p90_error_pct_of_wait)}});
 }
 
 HttpResponse CenterHttp::issue_token(const Principal& caller, const HttpRequest& request) {

@@ -42,6 +42,7 @@ class CenterHttp {
   HttpResponse cancel_job(const Principal& caller, const std::string& id_text);
   HttpResponse usage(const Principal& caller);
   HttpResponse tenants(const Principal& caller);
+  HttpResponse eta_accuracy(const Principal& caller);
   HttpResponse issue_token(const Principal& caller, const HttpRequest& request);
   HttpResponse list_tokens(const Principal& caller);
   HttpResponse revoke_token(const Principal& caller, const std::string& id_text);

@@ -5,7 +5,8 @@
 // Cluster: rngd1, rngd2 (8 RNGD each), atom1 (8 ATOM, billing 0.5).
 // Tenants: programme public (voucher 100 h)
 //            ├─ organisation univ (maximum RNGD 4, voucher 3 h) ── project univ-vision
-//            └─ organisation startup ── project startup-speech (maximum ATOM 2)
+//            └─ organisation startup ─┬─ project startup-speech (maximum ATOM 2)
+//                                     └─ project lab-open (no maximum: it can fill the cluster, so jobs wait)
 
 #include "npu_slurm/center_http.h"
 
@@ -74,6 +75,10 @@ name = "startup-speech"
 kind = "project"
 parent = "startup"
 maximum = { ATOM = 2 }
+[[tenants]]
+name = "lab-open"
+kind = "project"
+parent = "startup"
 )";
 
 constexpr int64_t kStart = 1'800'000'000;
@@ -261,6 +266,46 @@ TEST_F(CenterHttpTest, ATenantNeverSeesOrTouchesAnotherTenantsJob) {
   EXPECT_EQ(call("DELETE", fmt::format("/api/v1/jobs/{}", id), operator_).status, 200);
 }
 
+TEST_F(CenterHttpTest, WaitingJobsShowTheirQueuePositionAndPredictedStart) {
+  const std::string lab = issue("lab-open");
+  // 16 cards for 10 minutes fill both RNGD nodes; the next job waits for them.
+  HttpResponse first = call("POST", "/api/v1/jobs", lab,
+                            json{{"gres", "npu:rngd:8"}, {"nodes", 2}, {"time", "10"}, {"script", kScript}}.dump());
+  ASSERT_EQ(first.status, 201) << first.body;
+  HttpResponse second = call("POST", "/api/v1/jobs", lab, submit_body("npu:rngd:8"));
+  ASSERT_EQ(second.status, 201) << second.body;
+  const int64_t id = body_of(second)["id"].get<int64_t>();
+  ASSERT_TRUE(http_->sync().is_ok());
+  const json waiting = body_of(call("GET", fmt::format("/api/v1/jobs/{}", id), lab));
+  EXPECT_EQ(waiting["state"], "PENDING") << waiting;
+  EXPECT_EQ(waiting["queue_position"], 1) << waiting;
+  ASSERT_TRUE(waiting["eta_s"].is_number_integer()) << waiting;
+  EXPECT_GT(waiting["eta_s"].get<int64_t>(), kStart);  // after the first job ends
+  EXPECT_TRUE(waiting["released_s"].is_null()) << waiting;
+  const json running = body_of(call("GET", fmt::format("/api/v1/jobs/{}", id - 1), lab));
+  EXPECT_EQ(running["state"], "RUNNING") << running;
+  EXPECT_TRUE(running["queue_position"].is_null()) << running;
+
+  // When the first job ends the second starts; its predicted start is then measured against the actual one.
+  clock_.advance(600);
+  ASSERT_TRUE(http_->sync().is_ok());
+  ASSERT_TRUE(http_->sync().is_ok());
+  HttpResponse accuracy = call("GET", "/api/v1/eta-accuracy", lab);
+  ASSERT_EQ(accuracy.status, 200) << accuracy.body;
+  const json report = body_of(accuracy);
+  ASSERT_GE(report["samples"].size(), 1u) << report;
+  bool found = false;
+  for (const json& sample : report["samples"]) {
+    if (sample["job"] != id) continue;
+    found = true;
+    EXPECT_EQ(sample["predicted_start_s"], waiting["eta_submit_s"]);
+    EXPECT_GE(sample["actual_start_s"].get<int64_t>(), kStart + 600);
+  }
+  EXPECT_TRUE(found) << report;
+  // Another tenant's jobs are not in its report.
+  EXPECT_TRUE(body_of(call("GET", "/api/v1/eta-accuracy", univ_))["samples"].empty());
+}
+
 TEST_F(CenterHttpTest, OperatorSubmitsForANamedProjectOnly) {
   HttpResponse no_tenant = call("POST", "/api/v1/jobs", operator_, submit_body("npu:atom:1"));
   EXPECT_EQ(no_tenant.status, 400);
@@ -305,7 +350,7 @@ TEST_F(CenterHttpTest, UsageAndTenantsAfterJobsEnd) {
   EXPECT_EQ(list[0]["kind"], "project");
   EXPECT_TRUE(list[0]["parent"].is_null());  // its parent is not visible to it
   const json everyone = body_of(call("GET", "/api/v1/tenants", operator_))["tenants"];
-  ASSERT_EQ(everyone.size(), 5u);
+  ASSERT_EQ(everyone.size(), 6u);
   for (const json& tenant : everyone) {
     if (tenant["name"] == "univ") {
       EXPECT_EQ(tenant["parent"], "public");
@@ -590,7 +635,7 @@ TEST_F(CenterHttpTest, MetricsCountResponsesByRouteAndJobsByState) {
         "bitgoeul_http_responses_total{route=\"/api/v1/jobs/{id}\",status=\"404\"} 2\n",
         "bitgoeul_http_responses_total{route=\"unknown\",status=\"404\"} 1\n", "bitgoeul_npu_syncs_total 1\n",
         "bitgoeul_npu_sync_failures_total 0\n", "bitgoeul_npu_jobs{state=\"RUNNING\"} 1\n",
-        "bitgoeul_npu_devices_held{device_type=\"RNGD\"} 2\n", "bitgoeul_npu_tenants{kind=\"project\"} 2\n",
+        "bitgoeul_npu_devices_held{device_type=\"RNGD\"} 2\n", "bitgoeul_npu_tenants{kind=\"project\"} 3\n",
         "bitgoeul_npu_tenants{kind=\"programme\"} 1\n"}) {
     EXPECT_NE(text.find(line), std::string::npos) << line << "\nin\n" << text;
   }
