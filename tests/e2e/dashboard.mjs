@@ -157,6 +157,22 @@ await page.click(button);
 await until(`zone ${zone} is shown permitted again`, (z) =>
   document.querySelector(`#zones tr[data-key="${z}"] td.state`)?.textContent === 'permitted', zone);
 ok(`resumes zone ${zone} from the UI`);
+// Without the stream (the socket is closed at once), the dashboard falls back to polling and still moves.
+await context.routeWebSocket(/\/api\/v1\/stream/, (socket) => socket.close());
+page = await context.newPage();
+await page.goto(url + '/');
+await page.fill('#token', token);
+await page.click('#sign-in');
+await until('without the stream: the dashboard says it polls', () => document.getElementById('connection').dataset.mode === 'polling');
+const polled = await page.evaluate(positions);
+const movedPolling = await until('without the stream: vehicles still move', (earlier) => {
+  for (const tr of document.querySelectorAll('#vehicles tbody tr')) {
+    const now = tr.querySelector('td.pos')?.textContent;
+    if (earlier[tr.dataset.key] && now && now !== earlier[tr.dataset.key]) return tr.dataset.key;
+  }
+  return false;
+}, polled, 20000);
+ok(`without the stream it polls every 2 s, and vehicles still move (${movedPolling})`);
 if (foreign.length) await fail(`the dashboard fetches only from the service (it asked for ${foreign.slice(0, 3).join(', ')})`);
 ok('no request left the service');
 const errors = consoleErrors.filter((e) => !e.includes('WebSocket'));
