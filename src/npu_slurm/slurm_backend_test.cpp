@@ -170,6 +170,38 @@ TEST_F(SlurmBackendTest, PriorityOfAWaitingJobAndCancellation) {
   EXPECT_EQ(ran->node_list, "atom1");
 }
 
+TEST_F(SlurmBackendTest, NodeInventoryAndAHeldJobReleasedOnTheNodeChosen) {
+  Result<std::vector<BackendNode>> idle = backend_->nodes();
+  ASSERT_TRUE(idle.is_ok()) << idle.status().to_string();
+  ASSERT_EQ(idle->size(), 3u);
+  for (const BackendNode& node : *idle) {
+    EXPECT_TRUE(node.usable) << node.name << " " << node.state;
+    ASSERT_EQ(node.gres.size(), 1u) << node.name;
+    EXPECT_EQ(node.gres[0].name, "npu");
+    EXPECT_EQ(node.gres[0].type, node.name == "atom1" ? "atom" : "rngd");
+    EXPECT_EQ(node.gres[0].count, 8u);
+  }
+  SubmitSpec held = spec("bg-placed", "rngd", 3, 5);
+  held.hold = true;
+  Result<SlurmJobId> id = backend_->submit(held);
+  ASSERT_TRUE(id.is_ok()) << id.status().to_string();
+  ASSERT_TRUE(backend_->set_node_list(*id, "rngd2").is_ok());
+  EXPECT_FALSE(backend_->set_node_list(*id, "rngd2 Priority=1").is_ok());  // one argument, no smuggled fields
+  ASSERT_TRUE(backend_->release(*id).is_ok());
+  std::optional<BackendJob> running = wait_for(*id, [](const BackendJob& j) { return j.state == JobState::kRunning; });
+  ASSERT_TRUE(running.has_value());
+  EXPECT_EQ(running->node_list, "rngd2");
+  Result<std::vector<BackendNode>> busy = backend_->nodes();
+  ASSERT_TRUE(busy.is_ok()) << busy.status().to_string();
+  for (const BackendNode& node : *busy) {
+    if (node.name == "rngd2") {
+      EXPECT_EQ(node.gres[0].used, 3u);
+    }
+  }
+  ASSERT_TRUE(backend_->cancel(*id).is_ok());
+  ASSERT_TRUE(record_of(*id).has_value());
+}
+
 TEST_F(SlurmBackendTest, SlurmsRefusalsAreErrorsWithItsMessage) {
   Result<SlurmJobId> too_big = backend_->submit(spec("bg-big", "rngd", 9, 1));  // nodes have 8
   ASSERT_FALSE(too_big.is_ok());
