@@ -456,19 +456,23 @@ TEST_F(LiveServiceTest, RidersCancelAndTheRegulatorReadsTheAuditLog) {
     records.push_back(json::parse(all.body.substr(at, end - at)));
     at = end + 1;
   }
-  ASSERT_EQ(records.size(), 3u);
+  ASSERT_EQ(records.size(), 4u);
   EXPECT_EQ(records[0]["kind"], "vehicle_registered");
   EXPECT_EQ(records[0]["actor"], "operator:ops");
   EXPECT_EQ(records[1]["kind"], "ride_request");
   EXPECT_EQ(records[1]["data"]["vehicle"], "v1");
-  EXPECT_EQ(records[2]["kind"], "ride_cancelled");
-  EXPECT_EQ(records[2]["actor"], "rider:ann");
+  EXPECT_EQ(records[2]["kind"], "assignment");
+  EXPECT_EQ(records[2]["data"]["ride"], "r0");
+  EXPECT_EQ(records[2]["data"]["vehicle"], "v1");
+  EXPECT_EQ(records[3]["kind"], "ride_cancelled");
+  EXPECT_EQ(records[3]["actor"], "rider:ann");
+  EXPECT_EQ(records[3]["data"]["reason"], "cancelled_by_rider");
   const HttpResponse page = call("GET", "/api/v1/audit?after=1&limit=1", "operator-ops");
   EXPECT_EQ(json::parse(page.body.substr(0, page.body.find('\n')))["seq"], 2);
   const auto verified = verify_audit_log((dir_ / "audit.jsonl").string());
   ASSERT_TRUE(verified.is_ok());
   EXPECT_TRUE(verified->intact()) << verified->message;
-  EXPECT_EQ(verified->records, 3u);
+  EXPECT_EQ(verified->records, 4u);
 }
 
 TEST_F(LiveServiceTest, ListenersHearEachCommittedChangeWithItsAudience) {

@@ -440,6 +440,9 @@ struct TaxiService::Impl {
       case taxi::RequestStatus::kAssigned:
         if (ride.status != "assigned" || ride.vehicle != vehicle) {
           if (ride.status == "assigned") ride_events.push_back({ride.index, "assigned", vehicle});  // reassigned
+          AuditFields data = {{"ride", ride_id(ride.index)}, {"vehicle", vehicle}};
+          if (!ride.vehicle.empty()) data["from"] = ride.vehicle;
+          audit_entry("assignment", std::move(data));
           ride.assigned = state.assigned_s;
           ride.vehicle = vehicle;
           dirty_rides.insert(r);
@@ -1200,6 +1203,7 @@ struct TaxiService::Impl {
     const taxi::RequestState& state = fleet->requests()[r];
     rides[r].status = "";
     set_ride_status(r, "waiting", "requested");
+    const size_t audit_at = audit_entries.size();  // the request's record comes before the assignment it caused
     sync_fleet({r});
     dirty_rides.insert(r);
     AuditFields data = {{"ride", ride_id(r)}, {"rider", principal.id}, {"status", rides[r].status}};
@@ -1208,7 +1212,9 @@ struct TaxiService::Impl {
       if (!rides[r].rule.empty()) data["rule"] = rides[r].rule;
     }
     if (!rides[r].vehicle.empty()) data["vehicle"] = rides[r].vehicle;
-    audit_entry(state.status == taxi::RequestStatus::kRejected ? "rejection" : "ride_request", std::move(data));
+    audit_entries.insert(audit_entries.begin() + static_cast<std::ptrdiff_t>(audit_at),
+                         AuditEntry{state.status == taxi::RequestStatus::kRejected ? "rejection" : "ride_request",
+                                    std::move(data)});
     if (auto failure = commit(at)) return HttpResponse::error(failure->status, failure->message);
     return HttpResponse::json(ride_json(r, at.epoch_s).dump(), 201);
   }
@@ -1235,6 +1241,9 @@ struct TaxiService::Impl {
     fleet->unassign(r, at.epoch_s);
     fleet->reject(r, taxi::RejectReason::kNone, at.epoch_s);
     StoredRide& ride = rides[r];
+    AuditFields data = {{"ride", ride_id(ride.index)}, {"reason", reason}};
+    if (!ride.vehicle.empty()) data["vehicle"] = ride.vehicle;
+    audit_entry("ride_cancelled", std::move(data));
     ride.reason = reason;
     ride.ended = at.epoch_s;
     ride.vehicle.clear();
@@ -1251,9 +1260,7 @@ struct TaxiService::Impl {
       return HttpResponse::error(409, fmt::format("{} is {}: nothing to cancel", id, status));
     }
     const Now at = now();
-    const std::string vehicle = rides[r].vehicle;
     cancel(r, principal.role == Role::kRider ? "cancelled_by_rider" : "cancelled_by_operator", at);
-    audit_entry("ride_cancelled", {{"ride", id}, {"vehicle", vehicle}});
     sync_fleet({r});
     if (auto failure = commit(at)) return HttpResponse::error(failure->status, failure->message);
     return HttpResponse::json(ride_json(r, at.epoch_s).dump());
@@ -1358,8 +1365,8 @@ struct TaxiService::Impl {
     } else {
       dispatcher->insert(*fleet, r, at.epoch_s);
     }
-    sync_fleet({r});
-    audit_entry("ride_reassigned", {{"ride", id}, {"from", from}, {"to", rides[r].vehicle}});
+    audit_entry("ride_reassigned", {{"ride", id}, {"from", from}});
+    sync_fleet({r});  // the new assignment's record follows
     if (auto failure = commit(at)) return HttpResponse::error(failure->status, failure->message);
     return HttpResponse::json(ride_json(r, at.epoch_s).dump());
   }
