@@ -2,7 +2,7 @@
 // the vehicles drawn and moving and the KPIs updating, suspend a zone with the UI (two clicks: arm, confirm), see it
 // shown suspended, then resume it. Prints one "ok - ..." line per check and "FAIL - ..." on the first failure
 // (exit 1); leaves a screenshot at SCREENSHOT.
-//   node dashboard.mjs URL OPERATOR_TOKEN ZONE_ID SCREENSHOT
+//   node dashboard.mjs URL OPERATOR_TOKEN ZONE_ID SCREENSHOT RIDER_TOKEN
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,9 +12,9 @@ import { createRequire } from 'node:module';
 const require = createRequire(new URL('../../web/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
 
-const [url, token, zone, screenshot] = process.argv.slice(2);
-if (!url || !token || !zone || !screenshot) {
-  console.error('usage: node dashboard.mjs URL OPERATOR_TOKEN ZONE_ID SCREENSHOT');
+const [url, token, zone, screenshot, riderToken] = process.argv.slice(2);
+if (!url || !token || !zone || !screenshot || !riderToken) {
+  console.error('usage: node dashboard.mjs URL OPERATOR_TOKEN ZONE_ID SCREENSHOT RIDER_TOKEN');
   process.exit(2);
 }
 
@@ -83,6 +83,11 @@ await page.fill('#token', 'bgt_not-a-token');
 await page.click('#sign-in');
 await until('a wrong token is refused on the form', () => document.getElementById('login-error').textContent.includes('not accepted'));
 ok('a wrong token is refused');
+await page.fill('#token', riderToken);
+await page.click('#sign-in');
+await until("a rider's token is refused on the form", () => document.getElementById('login-error').textContent.includes('operators and regulators'));
+if (await page.evaluate(() => !document.getElementById('app').hidden)) await fail("a rider's token does not open the dashboard");
+ok("a rider's token is refused (operators and regulators only)");
 await page.fill('#token', token);
 await page.click('#sign-in');
 await until('the dashboard opens after sign-in', () => !document.getElementById('app').hidden);

@@ -333,7 +333,8 @@ function rideOrder(ride: Ride): number {
   return ride.status === 'waiting' ? 0 : ride.status === 'assigned' ? 1 : 2;
 }
 
-// Sign-in: the token is checked against the service before the dashboard starts, and kept for this tab only.
+// Sign-in: the token is checked against the service (an operator's or regulator's) before the dashboard starts, and
+// kept for this tab only.
 function boot(): void {
   const login = byId('login');
   const app = byId('app');
@@ -354,10 +355,15 @@ function boot(): void {
     const api = new Api(token);
     error.textContent = '';
     try {
-      await api.permit();
+      await api.kpis();  // read by operators and regulators only
     } catch (e) {
       storeToken(null);
-      error.textContent = e instanceof ApiError && e.status === 401 ? 'This token is not accepted.' : String(e instanceof Error ? e.message : e);
+      error.textContent =
+        e instanceof ApiError && e.status === 401
+          ? 'This token is not accepted.'
+          : e instanceof ApiError && e.status === 403
+            ? "This token's role cannot use the dashboard: it is for operators and regulators."
+            : String(e instanceof Error ? e.message : e);
       login.hidden = false;
       app.hidden = true;
       return;
