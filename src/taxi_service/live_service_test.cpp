@@ -3,8 +3,10 @@
 // insertion dispatcher assigns, vehicles confirm stops, operators intervene, the regulator reads — and every refused
 // call leaves the store exactly as it was. A service created again on the same store recovers the same state.
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -509,6 +511,52 @@ TEST_F(LiveServiceTest, ListenersHearEachCommittedChangeWithItsAudience) {
   EXPECT_EQ(snapshot["rides"].size(), 1u);
   EXPECT_EQ(service_->authenticate("gateway-gw")->role, Role::kGateway);
   EXPECT_FALSE(service_->authenticate("nope").has_value());
+}
+
+TEST_F(LiveServiceTest, ConcurrentCallsLeaveOneConsistentRecoverableState) {
+  register_vehicle("v1", 37.5090, 127.1080);
+  register_vehicle("v2", 37.5200, 127.1000);
+  constexpr int kCalls = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> unexpected{0};
+  for (const char* rider : {"rider-ann", "rider-bob"}) {
+    threads.emplace_back([&, rider] {
+      for (int i = 0; i < kCalls; ++i) {
+        if (call("POST", "/api/v1/rides", rider, kRide).status != 201) ++unexpected;
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    for (int i = 0; i < kCalls; ++i) {
+      const double t = static_cast<double>(seoul(8, 0)) + i;
+      const std::string body =
+          json{{"positions", {{{"vehicle", "v1"}, {"time", t}, {"lat", 37.5090 + 1e-5 * i}, {"lon", 127.1080}},
+                              {{"vehicle", "v2"}, {"time", t}, {"lat", 37.5200}, {"lon", 127.1000 + 1e-5 * i}}}}}
+              .dump();
+      if (call("POST", "/api/v1/telemetry", "gateway-gw", body).status != 200) ++unexpected;
+    }
+  });
+  threads.emplace_back([&] {
+    for (int i = 0; i < kCalls; ++i) {
+      if (call("GET", "/api/v1/fleet", "operator-ops").status != 200) ++unexpected;
+      if (json::parse(service_->fleet_snapshot_json())["type"] != "fleet") ++unexpected;
+    }
+  });
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(unexpected.load(), 0);
+  // Every ride is counted once, each in one state; the fleet's active rides are the ones not over.
+  const json kpis = expect(200, "GET", "/api/v1/kpis", "operator-ops");
+  EXPECT_EQ(kpis["rides_requested"], 2 * kCalls);
+  EXPECT_EQ(kpis["rides_waiting"].get<int>() + kpis["rides_rejected"].get<int>() + kpis["rides_onboard"].get<int>() +
+                kpis["rides_completed"].get<int>() + kpis["rides_cancelled"].get<int>(),
+            2 * kCalls);
+  json fleet = expect(200, "GET", "/api/v1/fleet", "operator-ops");
+  EXPECT_EQ(static_cast<int>(fleet["rides"].size()), kpis["rides_waiting"].get<int>());
+  fleet.erase("version");
+  start();
+  json recovered = expect(200, "GET", "/api/v1/fleet", "operator-ops");
+  recovered.erase("version");
+  EXPECT_EQ(recovered, fleet);
 }
 
 TEST_F(LiveServiceTest, MetricsCountRequestsVehiclesAndRides) {
