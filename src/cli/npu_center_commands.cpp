@@ -486,9 +486,11 @@ void add_serve(CLI::App& npu_app, CommandRegistry& registry) {
     BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_center(args->center));
     npu_slurm::CenterHttp http(*session->center, *session->store);
     // After a restart, states come from Slurm before the first request: jobs submitted while the server was down
-    // (or whose submission it did not see through) are found again.
+    // (or whose submission it did not see through) are found again. A Slurm that does not answer yet does not keep
+    // the server down: requests that need it get 502 until it does.
     Result<npu_slurm::SyncReport> first = http.sync();
-    if (!first.is_ok()) return Status(first.status().code(), "first sync with Slurm: " + first.status().message());
+    bool failing = !first.is_ok();
+    if (failing) fmt::print(stderr, "first sync failed (serving anyway): {}\n", first.status().to_string());
     HttpServerOptions options;
     options.address = listen.first;
     options.port = listen.second;
@@ -498,12 +500,12 @@ void add_serve(CLI::App& npu_app, CommandRegistry& registry) {
                               HttpServer::start(options, [&http](const HttpRequest& request) {
                                 return http.handle(request);
                               }));
+    const npu_slurm::SyncReport synced = first.is_ok() ? *first : npu_slurm::SyncReport{};
     fmt::print("listening on http://{}:{} (store {}; synced: updated {}, charged {}, recovered {}, lost {})\n",
-               listen.first, server->port(), args->center.db, first->updated, first->charged, first->recovered,
-               first->lost);
+               listen.first, server->port(), args->center.db, synced.updated, synced.charged, synced.recovered,
+               synced.lost);
     std::fflush(stdout);
     int received = 0;
-    bool failing = false;
     while (received <= 0) {
       if (args->sync_interval_s <= 0) {
         sigwait(&stop_signals, &received);
