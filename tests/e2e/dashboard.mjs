@@ -131,6 +131,29 @@ const mode = await page.evaluate(() => document.getElementById('connection').dat
 if (mode !== 'live' && mode !== 'polling') await fail(`the connection is live or polling (it is ${mode})`);
 ok(`live updates by ${mode === 'live' ? 'the WebSocket stream' : 'polling every 2 s'}`);
 
+// Reassign a ride that is assigned and not yet picked up, from its row.
+const ride = await until('an assigned ride is listed with a Reassign button', () => {
+  const button = [...document.querySelectorAll('#rides button[data-ride]')].find((b) => !b.hidden);
+  return button ? button.dataset.ride : false;
+}, undefined, 20000);
+await page.click(`#rides button[data-ride="${ride}"]`);
+await page.click(`#rides button[data-ride="${ride}"]`);
+const reassigned = await until(`reassigning ride ${ride} is answered`, (r) =>
+  [...document.querySelectorAll('#action-log li')].map((li) => li.textContent).find((t) => t.includes(`reassign ride ${r}:`)), ride);
+// The service may find no other vehicle in time (a 4xx naming why); it must answer, not fail.
+if (!/: done$|: 4\d\d /.test(reassigned)) await fail(`reassign answered: ${reassigned}`);
+ok(`reassigns ride ${ride} from the UI (${reassigned.replace(/^\S+ /, '')})`);
+
+// Pull a vehicle from its row; the service then lists it pulled.
+await page.click('#vehicles button[data-vehicle="v1"]');
+await page.click('#vehicles button[data-vehicle="v1"]');
+await until('vehicle v1 is shown pulled', () =>
+  document.querySelector('#vehicles tr[data-key="v1"] td.state')?.textContent === 'pulled', undefined, 10000);
+const fleetAnswer = await page.request.get(`${url}/api/v1/fleet`, { headers: { Authorization: `Bearer ${token}` } });
+const v1 = (await fleetAnswer.json()).vehicles.find((v) => v.id === 'v1');
+if (v1?.status !== 'pulled') await fail(`GET /api/v1/fleet lists v1 pulled (it is ${v1?.status})`);
+ok('pulls vehicle v1 from the UI (GET /api/v1/fleet: pulled)');
+
 // Suspend the zone: the first click only arms the button.
 const button = `#zones button[data-zone="${zone}"]`;
 await until(`zone ${zone} is listed as permitted`, (b) => document.querySelector(b)?.textContent === 'Suspend', button);
