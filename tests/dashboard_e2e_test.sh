@@ -120,6 +120,7 @@ fi
 
 # The browser. It says "suspended" when the zone is suspended through the UI, then waits for "resume" on its input.
 mkfifo "$work/control"
+trap '' PIPE  # should the browser script be gone, writing to it fails instead of ending this test silently
 node "$root/tests/e2e/dashboard.mjs" "$url" "$operator" "$zone" "$screenshot" "$rider" <"$work/control" >"$work/browser.log" 2>&1 &
 browser_pid=$!
 pids+=("$browser_pid")
