@@ -84,7 +84,8 @@ struct LatencySummary {
 LatencySummary summarize_latency(std::vector<double>& samples_ms);
 
 struct LoadgenReport {
-  double duration_s = 0.0;  // wall seconds measured (after registration)
+  double duration_s = 0.0;  // wall seconds of load (after registration): every call was sent within it
+  double drain_s = 0.0;     // wall seconds after it until the last answer came back
   uint32_t vehicles = 0;
   uint64_t position_updates = 0;  // positions the service accepted
   uint64_t ride_requests = 0;     // rides acknowledged (201)
