@@ -37,13 +37,15 @@ trap stop_all EXIT
 token_of() { sed -n '2s/^# //p' "$1"; }
 "$bitgoeul" taxi token --role operator --id ops >"$work/operator.txt"
 "$bitgoeul" taxi token --role rider --id u1 >"$work/rider.txt"
+"$bitgoeul" taxi token --role regulator --id molit >"$work/regulator.txt"
 fleet_file="$work/operator.txt"
 if "$bitgoeul" taxi token --role gateway --id gateway >"$work/gateway.txt" 2>/dev/null; then fleet_file="$work/gateway.txt"; fi
-token_files=("$work/operator.txt" "$work/rider.txt")
+token_files=("$work/operator.txt" "$work/rider.txt" "$work/regulator.txt")
 [ "$fleet_file" = "$work/operator.txt" ] || token_files+=("$fleet_file")
 for f in "${token_files[@]}"; do grep -v '^#' "$f"; done >"$work/access.toml"
 operator="$(token_of "$work/operator.txt")"
 rider="$(token_of "$work/rider.txt")"
+regulator="$(token_of "$work/regulator.txt")"
 fleet="$(token_of "$fleet_file")"
 
 # The dashboard from a copy of web/dist with a symlink out of it, to see the symlink refused.
@@ -121,7 +123,7 @@ fi
 # The browser. It says "suspended" when the zone is suspended through the UI, then waits for "resume" on its input.
 mkfifo "$work/control"
 trap '' PIPE  # should the browser script be gone, writing to it fails instead of ending this test silently
-node "$root/tests/e2e/dashboard.mjs" "$url" "$operator" "$zone" "$screenshot" "$rider" <"$work/control" >"$work/browser.log" 2>&1 &
+node "$root/tests/e2e/dashboard.mjs" "$url" "$operator" "$zone" "$screenshot" "$rider" "$regulator" <"$work/control" >"$work/browser.log" 2>&1 &
 browser_pid=$!
 pids+=("$browser_pid")
 exec 3>"$work/control"

@@ -2,7 +2,7 @@
 // the vehicles drawn and moving and the KPIs updating, suspend a zone with the UI (two clicks: arm, confirm), see it
 // shown suspended, then resume it. Prints one "ok - ..." line per check and "FAIL - ..." on the first failure
 // (exit 1); leaves a screenshot at SCREENSHOT.
-//   node dashboard.mjs URL OPERATOR_TOKEN ZONE_ID SCREENSHOT RIDER_TOKEN
+//   node dashboard.mjs URL OPERATOR_TOKEN ZONE_ID SCREENSHOT RIDER_TOKEN REGULATOR_TOKEN
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,9 +12,9 @@ import { createRequire } from 'node:module';
 const require = createRequire(new URL('../../web/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
 
-const [url, token, zone, screenshot, riderToken] = process.argv.slice(2);
-if (!url || !token || !zone || !screenshot || !riderToken) {
-  console.error('usage: node dashboard.mjs URL OPERATOR_TOKEN ZONE_ID SCREENSHOT RIDER_TOKEN');
+const [url, token, zone, screenshot, riderToken, regulatorToken] = process.argv.slice(2);
+if (!url || !token || !zone || !screenshot || !riderToken || !regulatorToken) {
+  console.error('usage: node dashboard.mjs URL OPERATOR_TOKEN ZONE_ID SCREENSHOT RIDER_TOKEN REGULATOR_TOKEN');
   process.exit(2);
 }
 
@@ -202,6 +202,23 @@ const movedPolling = await until('without the stream: vehicles still move', (ear
   return false;
 }, polled, 40000);
 ok(`without the stream it polls every 2 s, and vehicles still move (${movedPolling})`);
+// The regulator reads everything and may not act: the service's 403 shows in the Actions log, nothing changes.
+page = await context.newPage();
+await page.goto(url + '/');
+await page.fill('#token', regulatorToken);
+await page.click('#sign-in');
+await until('the regulator signs in', () => !document.getElementById('app').hidden);
+await until('the regulator sees the fleet', () => document.querySelectorAll('#vehicles tbody tr').length > 0);
+await until(`the regulator sees zone ${zone}`, (b) => document.querySelector(b)?.textContent === 'Suspend', button);
+await page.click(button);
+await page.click(button);
+const refusal = await until("the regulator's suspension is refused", (z) =>
+  [...document.querySelectorAll('#action-log li')].map((li) => li.textContent).find((t) => t.includes(`suspend zone ${z}: `)), zone);
+if (!refusal.includes(': 403 ')) await fail(`the regulator's suspension answered 403 (${refusal})`);
+const permitAnswer = await page.request.get(`${url}/api/v1/permit`, { headers: { Authorization: `Bearer ${token}` } });
+if (((await permitAnswer.json()).suspended_zones ?? []).includes(zone)) await fail("the regulator's click changed nothing");
+ok(`the regulator reads the dashboard and may not act (${refusal.replace(/^\S+ /, '')})`);
+
 if (foreign.length) await fail(`the dashboard fetches only from the service (it asked for ${foreign.slice(0, 3).join(', ')})`);
 ok('no request left the service');
 const errors = consoleErrors.filter((e) => !e.includes('WebSocket'));
