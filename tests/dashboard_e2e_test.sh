@@ -78,6 +78,7 @@ status() { curl -s --path-as-is -o "$work/body" -w '%{http_code} %{content_type}
 expect_http() {
   local what="$1" wanted="$2"; shift 2
   local got; got="$(status "$@")"
+  # shellcheck disable=SC2053  # $wanted is a glob on purpose: "200 text/html*"
   if [[ "$got" == $wanted ]]; then pass "$what"; else fail "$what: got '$got', wanted '$wanted': $(head -c 200 "$work/body")"; fi
 }
 expect_http "index.html at /" "200 text/html*" "$url/"
