@@ -481,6 +481,15 @@ bool FleetState::unassign(uint32_t request_id, double now_s) {
   return true;
 }
 
+void FleetState::withdraw_last_request() {
+  const auto id = static_cast<uint32_t>(requests_.size() - 1);
+  release_spaces(id, Stop::Kind::kPickup);  // also forgets legs measured to its stops: the id will be reused
+  release_spaces(id, Stop::Kind::kDropoff);
+  pending_.erase(std::remove(pending_.begin(), pending_.end(), id), pending_.end());
+  requests_.pop_back();
+  stop_spaces_.pop_back();
+}
+
 void FleetState::restore_onboard(uint32_t request_id, uint32_t vehicle_id, double pickup_s) {
   RequestState& request = requests_[request_id];
   VehicleState& vehicle = vehicles_[vehicle_id];

@@ -145,6 +145,9 @@ class FleetState {
   // Takes an assigned rider not yet picked up out of their vehicle's plan: pending again, in request order.
   // Returns false and changes nothing unless the request is assigned.
   bool unassign(uint32_t request, double now_s);
+  // Takes back the last request added, which must still be pending (a quote's tentative request, after asking the
+  // dispatcher what it would do without committing it).
+  void withdraw_last_request();
   // Recovery from a store: the pending `request` is aboard `vehicle` since `pickup_s`. Its drop-off comes back with
   // the vehicle's plan (commit_plan).
   void restore_onboard(uint32_t request, uint32_t vehicle, double pickup_s);

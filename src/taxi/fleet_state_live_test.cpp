@@ -35,6 +35,10 @@ class LiveFleet : public ::testing::Test {
     EXPECT_TRUE(fleet.add_request(testing::request(id, now_s, at(from), at(to))));
     return id;
   }
+  void ride_in(FleetState& other, char from, char to, double now_s) {
+    const auto id = static_cast<uint32_t>(other.requests().size());
+    EXPECT_TRUE(other.add_request(testing::request(id, now_s, at(from), at(to))));
+  }
   void expect_invariants() { EXPECT_EQ(fleet.verify(), ""); }
 
   road::DrawnGraph letters = drawn();
@@ -110,6 +114,29 @@ TEST_F(LiveFleet, AWaitingRiderCanBeTakenOutOfAPlan) {
   ASSERT_TRUE(fleet.execute_stop(0, {Stop::Kind::kPickup, second}, 30.0));
   EXPECT_FALSE(fleet.unassign(second, 31.0));  // aboard: cannot be taken out
   expect_invariants();
+}
+
+TEST_F(LiveFleet, ATentativeRequestIsWithdrawnWithoutATrace) {
+  fleet.add_vehicle(position('A'), 0.0);
+  const uint32_t kept = ride('B', 'C', 0.0);
+  const uint32_t tentative = ride('C', 'E', 1.0);
+  ASSERT_TRUE(fleet.evaluate_plan(fleet.vehicles()[0], solo_plan(tentative), 1.0));  // measures legs to its stops
+  fleet.withdraw_last_request();
+  EXPECT_EQ(fleet.requests().size(), 1u);
+  EXPECT_EQ(fleet.pending(), std::vector<uint32_t>{kept});
+  expect_invariants();
+  // The id is taken again by a request elsewhere, and planned from its own stops, not the withdrawn one's.
+  const uint32_t next = ride('D', 'B', 2.0);
+  EXPECT_EQ(next, tentative);
+  std::vector<double> etas;
+  ASSERT_TRUE(fleet.evaluate_plan(fleet.vehicles()[0], solo_plan(next), 2.0, &etas));
+  FleetState fresh(world.travel, scenario);
+  fresh.add_vehicle(position('A'), 0.0);
+  ride_in(fresh, 'B', 'C', 0.0);
+  ride_in(fresh, 'D', 'B', 2.0);
+  std::vector<double> fresh_etas;
+  ASSERT_TRUE(fresh.evaluate_plan(fresh.vehicles()[0], solo_plan(next), 2.0, &fresh_etas));
+  EXPECT_EQ(etas, fresh_etas);
 }
 
 TEST_F(LiveFleet, AFleetRebuiltFromAStoreKeepsItsRidersAndPlans) {

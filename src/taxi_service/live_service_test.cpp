@@ -115,9 +115,18 @@ TEST_F(LiveServiceTest, ARideFromRequestToDropOff) {
   EXPECT_EQ(vehicle["vehicle"]["id"], "v1");
   EXPECT_EQ(vehicle["vehicle"]["capacity"], 3);
 
+  // A quote says when a vehicle would come, and promises nothing: the ride asked next is still r0.
+  const std::string before_quote = store_dump();
+  const json quote = expect(200, "POST", "/api/v1/quote", "rider-ann", kRide);
+  EXPECT_EQ(quote["admitted"], true);
+  EXPECT_GE(quote["eta_pickup"].get<double>(), static_cast<double>(seoul(8, 0)));
+  EXPECT_EQ(store_dump(), before_quote);
+
   const json ride = expect(201, "POST", "/api/v1/rides", "rider-ann", kRide);
   ASSERT_EQ(ride["status"], "assigned") << ride.dump();
   EXPECT_EQ(ride["id"], "r0");
+  EXPECT_DOUBLE_EQ(ride["eta_pickup"].get<double>(), quote["eta_pickup"].get<double>());
+  EXPECT_DOUBLE_EQ(ride["eta_dropoff"].get<double>(), quote["eta_dropoff"].get<double>());
   EXPECT_EQ(ride["rider"], "ann");
   EXPECT_EQ(ride["vehicle"], "v1");
   EXPECT_EQ(ride["pickup_stop"], "S14");

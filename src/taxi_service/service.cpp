@@ -793,6 +793,31 @@ struct TaxiService::Impl {
     reply["direct_time_s"] = best_s;
     reply["crow_fly_m"] = geo::haversine_m(trip.origin, trip.destination);
     reply["latest_pickup_local_s"] = *trip.latest_pickup_s;
+    if (fleet) {
+      // What the dispatcher would do now, asked with a tentative request that is withdrawn again (nothing is
+      // promised: the fleet moves on).
+      taxi::TripRequest tentative = trip;
+      tentative.id = static_cast<uint32_t>(fleet->requests().size());
+      tentative.request_time_s = at.epoch_s;
+      tentative.latest_pickup_s = at.to_epoch(*trip.latest_pickup_s);
+      std::optional<double> pickup_s, dropoff_s;
+      if (!vehicles.empty()) {
+        if (fleet->add_request(tentative)) {
+          refresh_pickup_limits(at);
+          if (const auto best = dispatcher->cheapest(*fleet, tentative.id, at.epoch_s)) {
+            std::vector<double> etas;
+            fleet->evaluate_plan(fleet->vehicles()[best->vehicle], best->plan, at.epoch_s, &etas);
+            for (size_t i = 0; i < best->plan.size() && i < etas.size(); ++i) {
+              if (best->plan[i].request != tentative.id) continue;
+              (best->plan[i].kind == taxi::Stop::Kind::kPickup ? pickup_s : dropoff_s) = etas[i];
+            }
+          }
+        }
+        fleet->withdraw_last_request();  // added whether it could be planned or not
+      }
+      reply["eta_pickup"] = pickup_s ? json(*pickup_s) : json(nullptr);
+      reply["eta_dropoff"] = dropoff_s ? json(*dropoff_s) : json(nullptr);
+    }
     return HttpResponse::json(reply.dump());
   }
 
