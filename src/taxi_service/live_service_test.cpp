@@ -301,6 +301,23 @@ TEST_F(LiveServiceTest, TelemetryIsAppliedWholeOrNotAtAll) {
   EXPECT_EQ(expired["reason"], "no_vehicle_in_time");
 }
 
+TEST_F(LiveServiceTest, AVehicleGoneOfflineHandsItsWaitingRidersOn) {
+  register_vehicle("v1", 37.5090, 127.1080);
+  register_vehicle("v2", 37.5110, 127.1120);
+  const json ride = expect(201, "POST", "/api/v1/rides", "rider-ann", kRide);
+  ASSERT_EQ(ride["status"], "assigned");
+  const std::string first = ride["vehicle"];
+  const std::string second = first == "v1" ? "v2" : "v1";
+  const double t = static_cast<double>(seoul(8, 0)) + 1;
+  expect(200, "POST", "/api/v1/telemetry", "gateway-gw",
+         json{{"positions", {{{"vehicle", first}, {"time", t}, {"lat", 37.5090}, {"lon", 127.1080}, {"status", "offline"}}}}}.dump());
+  const json moved = expect(200, "GET", "/api/v1/rides/r0", "rider-ann");
+  EXPECT_EQ(moved["status"], "assigned");
+  EXPECT_EQ(moved["vehicle"], second);
+  EXPECT_TRUE(expect(200, "GET", "/api/v1/vehicles/" + first + "/assignment", "operator-ops")["stops"].empty());
+  EXPECT_EQ(expect(200, "GET", "/api/v1/fleet", "operator-ops")["vehicles"][first == "v1" ? 0 : 1]["status"], "offline");
+}
+
 TEST_F(LiveServiceTest, EachPrincipalActsOnlyOnWhatIsTheirs) {
   register_vehicle("v1", 37.5090, 127.1080);
   register_vehicle("v2", 37.5200, 127.1000);

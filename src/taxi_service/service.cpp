@@ -1037,6 +1037,7 @@ struct TaxiService::Impl {
         return HttpResponse::error(503, "the store failed: " + begun.message());
       }
     }
+    std::set<uint32_t> went_offline;
     for (const Entry& entry : entries) {
       StoredVehicle& vehicle = vehicles[entry.vehicle];
       if (entry.time < last_report_s[entry.vehicle]) {
@@ -1054,6 +1055,8 @@ struct TaxiService::Impl {
         ++off_road;  // kept as reported; the fleet plans from its last position on the permitted roads
       }
       if (entry.status != vehicle.status) {
+        if (entry.status == "offline") went_offline.insert(entry.vehicle);
+        if (vehicle.status == "offline") went_offline.erase(entry.vehicle);
         announce_vehicles.insert(entry.vehicle);
         audit_entry("vehicle_status", {{"vehicle", vehicle.id}, {"status", entry.status}, {"was", vehicle.status}});
       }
@@ -1071,9 +1074,25 @@ struct TaxiService::Impl {
         return HttpResponse::error(503, "the store failed, the change was not made: " + put.message());
       }
     }
-    sync_fleet();
+    // A vehicle gone offline will not come for its riders not yet picked up: they go to other vehicles (or wait).
+    std::vector<uint32_t> moved;
+    if (!went_offline.empty()) {
+      refresh_pickup_limits(at);
+      for (const uint32_t v : went_offline) moved_pickups(v, at, moved);
+    }
+    sync_fleet(moved);
     if (auto failure = commit(at)) return HttpResponse::error(failure->status, failure->message);
     return HttpResponse::json(json{{"accepted", accepted}, {"stale", stale}, {"off_road", off_road}}.dump());
+  }
+
+  // Takes the riders vehicle `v` has not picked up yet out of its plan and dispatches them again (appended to
+  // `moved`). REQUIRES: refresh_pickup_limits done, so that `v` itself is barred when it may no longer pick up.
+  void moved_pickups(uint32_t v, const Now& at, std::vector<uint32_t>& moved) {
+    const size_t first = moved.size();
+    for (const taxi::Stop& stop : std::vector<taxi::Stop>(fleet->vehicles()[v].plan)) {
+      if (stop.kind == taxi::Stop::Kind::kPickup && fleet->unassign(stop.request, at.epoch_s)) moved.push_back(stop.request);
+    }
+    for (size_t i = first; i < moved.size(); ++i) dispatcher->on_request(*fleet, moved[i], at.epoch_s);
   }
 
   HttpResponse assignment(const Principal& principal, const std::string& id) {
@@ -1355,11 +1374,8 @@ struct TaxiService::Impl {
     announce_vehicles.insert(v);
     // Its riders not yet picked up go to other vehicles (or wait); those aboard are still driven home.
     std::vector<uint32_t> moved;
-    for (const taxi::Stop& stop : std::vector<taxi::Stop>(fleet->vehicles()[v].plan)) {
-      if (stop.kind == taxi::Stop::Kind::kPickup && fleet->unassign(stop.request, at.epoch_s)) moved.push_back(stop.request);
-    }
     refresh_pickup_limits(at);
-    for (const uint32_t r : moved) dispatcher->on_request(*fleet, r, at.epoch_s);
+    moved_pickups(v, at, moved);
     sync_fleet(moved);
     json reassigned = json::array();
     for (const uint32_t r : moved) reassigned.push_back({{"ride", ride_id(r)}, {"status", rides[r].status}, {"vehicle", rides[r].vehicle}});
