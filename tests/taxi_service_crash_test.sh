@@ -55,12 +55,12 @@ start_service() {
 start_service
 pass "serve listens at $url"
 
-# The stream: a bad token gets 401; an operator gets the fleet snapshot within a few seconds.
-stream_check() {
-  python3 - "$port" "$1" <<'EOF'
-import base64, json, os, socket, sys, time
-port, token = int(sys.argv[1]), sys.argv[2]
-s = socket.create_connection(("127.0.0.1", port), timeout=5)
+# A stream listener: upgrades /api/v1/stream with ?token=, reads text messages for SECONDS and prints the HTTP
+# status, then type:count for each message type, then the riders named by ride messages.
+cat >"$work/stream.py" <<'EOF_PY'
+import base64, collections, json, os, select, socket, sys, time
+port, token, seconds = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+s = socket.create_connection(("127.0.0.1", port), timeout=seconds + 5)
 key = base64.b64encode(os.urandom(16)).decode()
 s.sendall((f"GET /api/v1/stream?token={token} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
            f"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: {key}\r\n\r\n").encode())
@@ -77,28 +77,39 @@ def read(n):
     global rest
     while len(rest) < n:
         chunk = s.recv(65536)
-        if not chunk: raise SystemExit("closed")
+        if not chunk: raise EOFError
         rest += chunk
     out, rest = rest[:n], rest[n:]
     return out
-deadline = time.time() + 5
+types, riders = collections.Counter(), set()
+deadline = time.time() + seconds
+message = b""
 while time.time() < deadline:
-    b0, b1 = read(2)
-    length = b1 & 0x7F
-    if length == 126: length = int.from_bytes(read(2), "big")
-    elif length == 127: length = int.from_bytes(read(8), "big")
-    payload = read(length)
-    if b0 & 0x0F == 1:
-        message = json.loads(payload)
-        print("101", message.get("type"))
-        sys.exit(0)
-print("101 nothing")
-EOF
-}
-reply="$(stream_check not-a-token 2>&1)"
+    if not rest and not select.select([s], [], [], 0.2)[0]:
+        continue
+    try:
+        b0, b1 = read(2)
+        length = b1 & 0x7F
+        if length == 126: length = int.from_bytes(read(2), "big")
+        elif length == 127: length = int.from_bytes(read(8), "big")
+        payload = read(length)
+    except EOFError:
+        break
+    opcode = b0 & 0x0F
+    if opcode in (0, 1):  # text, or the continuation of a fragmented text message
+        message += payload
+        if b0 & 0x80:  # FIN: the message is complete
+            parsed = json.loads(message)
+            message = b""
+            types[parsed.get("type")] += 1
+            if parsed.get("type") == "ride": riders.add(parsed.get("rider"))
+print("101", " ".join(f"{t}:{n}" for t, n in sorted(types.items())), "riders:" + ",".join(sorted(map(str, riders))))
+EOF_PY
+reply="$(python3 "$work/stream.py" "$port" not-a-token 1 2>&1)"
 if [ "$reply" = "401" ]; then pass "stream: a bad token is refused (401)"; else fail "stream with a bad token: $reply"; fi
-reply="$(stream_check "$token_operator" 2>&1)"
-if [ "$reply" = "101 fleet" ]; then pass "stream: an operator gets the fleet snapshot"; else fail "stream as operator: $reply"; fi
+reply="$(python3 "$work/stream.py" "$port" "$token_operator" 2.5 2>&1)"
+if [[ "$reply" == "101 fleet:"* ]]; then pass "stream: an operator gets the fleet snapshot ($reply)"; else
+  fail "stream as operator: $reply"; fi
 
 # The load: 40 vehicles and 20 rides/s for 30 s, the service killed 4 times meanwhile.
 "$bitgoeul" taxi loadgen --scenario "$scenario" --url "$url" --token-file "$work/tokens.toml" --duration 30 \
@@ -141,6 +152,27 @@ EOF
 )"
 if [[ "$check" == *" missing 0 duplicated 0 "* ]]; then pass "every acknowledged ride found once ($check)"; else
   fail "acknowledged rides after the crashes: $check"; fi
+
+# Who hears what, under a short load on the restarted service: the gateway gets assignments and no fleet, the rider
+# only their own rides, the operator everything.
+"$bitgoeul" taxi loadgen --scenario "$scenario" --url "$url" --token-file "$work/tokens.toml" --duration 4 \
+  --speedup 20 --vehicles 40 --rate 10 --quiet >"$work/loadgen2.log" 2>&1 &
+loadgen_pid=$!
+python3 "$work/stream.py" "$port" "$token_gateway" 4 >"$work/gateway.stream" 2>&1 &
+gateway_listener=$!
+python3 "$work/stream.py" "$port" "$token_rider" 4 >"$work/rider.stream" 2>&1 &
+rider_listener=$!
+python3 "$work/stream.py" "$port" "$token_operator" 4 >"$work/operator.stream" 2>&1
+wait "$gateway_listener" "$rider_listener"
+wait "$loadgen_pid"
+loadgen_pid=""
+gateway="$(cat "$work/gateway.stream")"; rider="$(cat "$work/rider.stream")"; operator="$(cat "$work/operator.stream")"
+if [[ "$gateway" == *"assignment:"* && "$gateway" != *"fleet:"* && "$gateway" != *"ride:"* ]]; then
+  pass "stream: the gateway hears assignments only ($gateway)"; else fail "stream as gateway: $gateway"; fi
+if [[ "$rider" == *"ride:"* && "$rider" == *"riders:loadgen" && "$rider" != *"fleet:"* && "$rider" != *"assignment:"* ]]; then
+  pass "stream: the rider hears their own rides only ($rider)"; else fail "stream as rider: $rider"; fi
+if [[ "$operator" == *"assignment:"* && "$operator" == *"fleet:"* && "$operator" == *"ride:"* ]]; then
+  pass "stream: the operator hears everything ($operator)"; else fail "stream as operator: $operator"; fi
 
 kill -TERM "$service_pid"
 wait "$service_pid" 2>/dev/null

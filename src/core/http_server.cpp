@@ -109,6 +109,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
         [](websocket::response_type& response) { response.set(http::field::server, "bitgoeul"); }));
     ws_.read_message_max(registry_.options.max_incoming_bytes);
     ws_.text(true);
+    ws_.auto_fragment(false);  // one frame per message: clients see whole messages without reassembly
     auto shared_request = std::make_shared<http::request<http::string_body>>(std::move(request));
     ws_.async_accept(*shared_request, [self = shared_from_this(), shared_request](beast::error_code error) {
       if (error) return self->finish();
