@@ -318,6 +318,32 @@ TEST_F(LiveServiceTest, AVehicleGoneOfflineHandsItsWaitingRidersOn) {
   EXPECT_EQ(expect(200, "GET", "/api/v1/fleet", "operator-ops")["vehicles"][first == "v1" ? 0 : 1]["status"], "offline");
 }
 
+TEST_F(LiveServiceTest, WaitingRidesAreOfferedAgainWhenVehiclesComeBack) {
+  register_vehicle("v1", 37.5090, 127.1080);
+  const double t = static_cast<double>(seoul(8, 0)) + 1;
+  auto report = [&](const char* status, double time) {
+    expect(200, "POST", "/api/v1/telemetry", "gateway-gw",
+           json{{"positions", {{{"vehicle", "v1"}, {"time", time}, {"lat", 37.5090}, {"lon", 127.1080}, {"status", status}}}}}.dump());
+  };
+  report("offline", t);
+  for (int i = 0; i < 40; ++i) {  // more than one retry round takes
+    ASSERT_EQ(expect(201, "POST", "/api/v1/rides", i % 2 ? "rider-bob" : "rider-ann", kRide)["status"], "waiting");
+  }
+  // A vehicle registering takes riders at once; one coming back online within the next retry rounds.
+  EXPECT_EQ(expect(201, "POST", "/api/v1/vehicles/v2/register", "operator-ops", R"({"lat":37.52,"lon":127.10})")["vehicle"]["status"],
+            "busy");
+  int assigned = 0;
+  for (int r = 0; r < 40; ++r) assigned += expect(200, "GET", "/api/v1/rides/r" + std::to_string(r), "operator-ops")["status"] == "assigned";
+  EXPECT_GE(assigned, 1);
+  report("available", t + 1);
+  clock_.advance(6);
+  expect(200, "GET", "/api/v1/kpis", "operator-ops");  // any call runs the retry round that is due
+  int after = 0;
+  for (int r = 0; r < 40; ++r) after += expect(200, "GET", "/api/v1/rides/r" + std::to_string(r), "operator-ops")["status"] == "assigned";
+  EXPECT_GT(after, assigned);
+  EXPECT_LE(after, 8);  // two vehicles of four seats
+}
+
 TEST_F(LiveServiceTest, EachPrincipalActsOnlyOnWhatIsTheirs) {
   register_vehicle("v1", 37.5090, 127.1080);
   register_vehicle("v2", 37.5200, 127.1000);

@@ -41,7 +41,8 @@ constexpr double kDay = 86400.0;
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr size_t kMaxTelemetry = 10000;       // positions per batch
 constexpr size_t kMaxHistoryMinutes = 24 * 60;  // KPI history kept
-constexpr double kRetryPendingS = 5.0;          // waiting rides are offered to the fleet again this often
+constexpr double kRetryPendingS = 5.0;          // waiting rides are offered to the fleet again this often ...
+constexpr size_t kRetryBatch = 32;              // ... this many at a time (and when a vehicle frees up or registers)
 // Upper bounds (seconds) of the request-latency histogram.
 constexpr std::array<double, 12> kLatencyBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                      0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
@@ -204,6 +205,7 @@ struct TaxiService::Impl {
   std::string audit_path;
   bool failed = false;  // the store failed: no more changes (see handle())
   double last_retry_s = 0.0;
+  size_t retry_cursor = 0;
 
   // Changes made by the request being handled: written at commit, announced after it.
   std::set<uint32_t> dirty_vehicles;
@@ -573,6 +575,18 @@ struct TaxiService::Impl {
     }
   }
 
+  // Offers up to kRetryBatch waiting rides to the fleet again, from a cursor that goes round the queue: a long queue
+  // (more riders than the fleet can take) costs each call the same, and no ride is passed over for good.
+  void retry_waiting(const Now& at) {
+    const std::vector<uint32_t> waiting = fleet->pending();  // a copy: each insertion changes the list
+    if (waiting.empty()) return;
+    refresh_pickup_limits(at);
+    const size_t start = retry_cursor % waiting.size();
+    const size_t count = std::min(kRetryBatch, waiting.size());
+    for (size_t i = 0; i < count; ++i) dispatcher->insert(*fleet, waiting[(start + i) % waiting.size()], at.epoch_s);
+    retry_cursor = start + count;
+  }
+
   // Rides waiting past their latest pick-up are rejected; the others are offered to the fleet again now and then.
   void housekeeping(const Now& at) {
     take_history(at);
@@ -590,8 +604,7 @@ struct TaxiService::Impl {
     }
     if (retry) {
       last_retry_s = at.epoch_s;
-      refresh_pickup_limits(at);
-      dispatcher->on_tick(*fleet, at.epoch_s);
+      retry_waiting(at);
     }
     sync_fleet(expired);
     if (dirty_rides.empty() && dirty_vehicles.empty() && audit_entries.empty()) return;
@@ -967,8 +980,7 @@ struct TaxiService::Impl {
     audit_entry("vehicle_registered", {{"vehicle", id}, {"lat", point->lat}, {"lon", point->lon},
                                        {"capacity", vehicles[v].capacity}});
     // A new vehicle may serve riders still waiting.
-    refresh_pickup_limits(at);
-    dispatcher->on_vehicle_idle(*fleet, v, at.epoch_s);
+    retry_waiting(at);
     sync_fleet();
     if (auto failure = commit(at)) return HttpResponse::error(failure->status, failure->message);
     return HttpResponse::json(json{{"vehicle", vehicle_json(v)}}.dump(), is_new ? 201 : 200);
@@ -1134,10 +1146,7 @@ struct TaxiService::Impl {
       return HttpResponse::error(409, fmt::format("{} of {} cannot be done now", kind->get<std::string>(), rid));
     }
     audit_entry(pickup ? "pickup" : "dropoff", {{"ride", rid}, {"vehicle", id}});
-    if (fleet->vehicles()[v].plan.empty()) {
-      refresh_pickup_limits(at);
-      dispatcher->on_vehicle_idle(*fleet, v, at.epoch_s);
-    }
+    if (fleet->vehicles()[v].plan.empty()) retry_waiting(at);  // free again: riders still waiting may fit
     sync_fleet({*r});
     if (auto failure = commit(at)) return HttpResponse::error(failure->status, failure->message);
     return HttpResponse::json(json{{"ride", ride_json(*r, at.epoch_s)}, {"assignment", assignment_json(v, at.epoch_s)}}.dump());
@@ -1345,8 +1354,7 @@ struct TaxiService::Impl {
           }
         }
       } else {
-        refresh_pickup_limits(at);
-        dispatcher->on_tick(*fleet, at.epoch_s);
+        retry_waiting(at);
       }
       Status status = store->begin();
       if (status.is_ok()) status = store->set_zone_suspended(id, suspend, at.epoch_s, actor);
