@@ -31,11 +31,13 @@ loadgen_pin=()
 [ -n "${BITGOEUL_LOADGEN_CPUS:-}" ] && loadgen_pin=(taskset -c "$BITGOEUL_LOADGEN_CPUS")
 
 : >"$work/access.toml"
-for holder in gateway:gw rider:bench; do
-  "$bitgoeul" taxi token --role "${holder%%:*}" --id "${holder#*:}" >"$work/token.txt"
+make_token() {  # ROLE ID: appends the [[token]] entry to the access file, prints the token
+  "$bitgoeul" taxi token --role "$1" --id "$2" >"$work/token.txt"
   grep -v '^#' "$work/token.txt" >>"$work/access.toml"
-  printf -v "token_${holder%%:*}" '%s' "$(sed -n '2s/^# //p' "$work/token.txt")"
-done
+  sed -n '2s/^# //p' "$work/token.txt"
+}
+token_gateway="$(make_token gateway gw)"
+token_rider="$(make_token rider bench)"
 printf 'gateway = "%s"\nrider = "%s"\n' "$token_gateway" "$token_rider" >"$work/tokens.toml"
 
 "${service_pin[@]}" "$bitgoeul" taxi serve --map "$map" --permit "$permit" --access "$work/access.toml" \

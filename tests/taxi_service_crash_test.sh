@@ -18,11 +18,17 @@ RANDOM=$seed
 
 # Tokens: the operator checks, the gateway drives the vehicles, one rider asks for every ride.
 : >"$work/access.toml"
-for holder in operator:ops gateway:gw rider:loadgen; do
-  "$bitgoeul" taxi token --role "${holder%%:*}" --id "${holder#*:}" >"$work/token.txt" || { fail "taxi token"; exit 1; }
+# make_token ROLE ID: appends the token's [[token]] entry to the access file and prints the token.
+make_token() {
+  "$bitgoeul" taxi token --role "$1" --id "$2" >"$work/token.txt" || return 1
   grep -v '^#' "$work/token.txt" >>"$work/access.toml"
-  printf -v "token_${holder%%:*}" '%s' "$(sed -n '2s/^# //p' "$work/token.txt")"
-done
+  sed -n '2s/^# //p' "$work/token.txt"
+}
+if ! token_operator="$(make_token operator ops)" || ! token_gateway="$(make_token gateway gw)" ||
+  ! token_rider="$(make_token rider loadgen)"; then
+  fail "taxi token"
+  finish_checks "taxi service crash"
+fi
 printf 'gateway = "%s"\nrider = "%s"\n' "$token_gateway" "$token_rider" >"$work/tokens.toml"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 url="http://127.0.0.1:$port"
@@ -116,7 +122,7 @@ if [[ "$reply" == "101 fleet:"* ]]; then pass "stream: an operator gets the flee
   --speedup 20 --vehicles 40 --rate 20 --telemetry-interval 0.5 --journal "$work/journal.jsonl" \
   --out "$work/figures.json" >"$work/loadgen.log" 2>&1 &
 loadgen_pid=$!
-for kill in $(seq 1 $kills); do
+for _ in $(seq 1 "$kills"); do
   sleep "$((2 + RANDOM % 4)).$((RANDOM % 10))"
   kill -KILL "$service_pid"
   wait "$service_pid" 2>/dev/null
