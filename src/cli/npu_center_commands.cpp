@@ -58,6 +58,7 @@ struct CenterArgs {
   std::string slurm_bin;
   std::string partition;
   std::string job_dir;
+  bool schedule_on_submit = true;
 };
 
 void add_store_option(CLI::App* command, CenterArgs& args) {
@@ -103,6 +104,7 @@ Result<std::unique_ptr<Session>> open_center(const CenterArgs& args) {
   npu_slurm::CenterOptions center_options;
   std::error_code error;
   const std::filesystem::path db = std::filesystem::absolute(args.db, error);
+  center_options.schedule_on_submit = args.schedule_on_submit;
   center_options.job_dir = args.job_dir.empty() ? (db.parent_path() / "jobs").string()
                                                 : std::filesystem::absolute(args.job_dir, error).string();
   session->center = std::make_unique<Center>(*session->store, *session->backend, session->clock, center_options);
@@ -253,6 +255,7 @@ void add_submit(CLI::App& npu_app, CommandRegistry& registry) {
     npu_slurm::SubmitRequest request;
     std::string script_path;
     bool parsable = false;
+    bool no_schedule = false;
   };
   auto args = std::make_shared<Args>();
   add_center_options(command, args->center, true);
@@ -265,6 +268,8 @@ void add_submit(CLI::App& npu_app, CommandRegistry& registry) {
   command->add_option("-N,--nodes", args->request.nodes, "Nodes (the gres count is per node)")->capture_default_str();
   command->add_option("-J,--job-name", args->request.job_name, "Name shown in the queue (default: the script's)");
   command->add_flag("--parsable", args->parsable, "Print only the Slurm job id");
+  command->add_flag("--no-schedule", args->no_schedule,
+                    "Leave the start decision to the next `npu sync` (jobs submitted together are ordered together)");
   command->add_option("script", args->script_path,
                       "Batch script (#! first line; no #SBATCH lines: options come from these flags)")
       ->required();
@@ -272,6 +277,7 @@ void add_submit(CLI::App& npu_app, CommandRegistry& registry) {
     BITGOEUL_ASSIGN_OR_RETURN(std::string script, read_file(args->script_path, npu_slurm::kMaxScriptBytes));
     args->request.script = std::move(script);
     args->request.script_source = args->script_path;
+    args->center.schedule_on_submit = !args->no_schedule;
     BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
     BITGOEUL_ASSIGN_OR_RETURN(JobRow job, session->center->submit(session->principal, args->request));
     if (args->parsable) {

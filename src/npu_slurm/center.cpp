@@ -354,7 +354,7 @@ Result<JobRow> Center::submit(const Principal& caller, const SubmitRequest& requ
   }
   BITGOEUL_RETURN_IF_ERROR(store_->set_submitted(id, *slurm_id));
   // The policy decides now whether it starts; the job is accepted whatever this pass meets (the next one retries).
-  (void)sync();
+  if (options_.schedule_on_submit) (void)sync();
   BITGOEUL_ASSIGN_OR_RETURN(std::optional<JobRow> row, store_->job(id));
   if (!row) return internal_error("job {} vanished after submission", raw(id));
   return *row;

@@ -43,6 +43,9 @@ struct CenterOptions {
   std::string job_dir;  // absolute; job output goes to <job_dir>/<tenant>/bg-<id>.out
   // A SUBMITTING job (the submitter died between store and Slurm) not found in Slurm after this long is rejected.
   int64_t lost_submission_s = 120;
+  // Run the policy pass right after each submission (a job may start at once). Off: the next sync decides, so
+  // jobs submitted together are ordered together, as the simulator orders simultaneous arrivals.
+  bool schedule_on_submit = true;
 };
 
 struct TenantView {

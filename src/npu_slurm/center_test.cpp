@@ -639,5 +639,26 @@ TEST_F(CenterPolicyTest, SlurmUnavailableDuringThePassLeavesJobsHeld) {
   EXPECT_EQ(store_->job(j1->id)->value().state, "RUNNING");
 }
 
+TEST_F(CenterPolicyTest, WithoutSchedulingAtSubmissionTheNextSyncDecidesForAllTogether) {
+  // Two jobs submitted in the same second want the same 8 cards of rngd2 (rngd1 is drained): fifo started at each
+  // submission would also give the first; what matters is that neither starts before the sync.
+  CenterOptions options{(dir_ / "jobs").string(), 120};
+  options.schedule_on_submit = false;
+  center_.emplace(*store_, *backend_, clock_, options);
+  ASSERT_TRUE(set_scheduling(*store_, "multifactor", 86400.0).is_ok());
+  backend_->set_node_usable("rngd1", false);
+  Result<JobRow> first = center_->submit(univ_, request("npu:rngd:4", "5", 100));
+  Result<JobRow> second = center_->submit(startup_, request("npu:rngd:8", "5", 100));
+  ASSERT_TRUE(first.is_ok() && second.is_ok());
+  EXPECT_EQ(first->state, "PENDING");
+  EXPECT_FALSE(first->released_s.has_value());
+  EXPECT_EQ(backend_->spec(*first->slurm_id)->hold, true);
+  Result<SyncReport> report = center_->sync();
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  EXPECT_EQ(report->released, 1u);
+  EXPECT_EQ(store_->job(first->id)->value().state, "RUNNING");
+  EXPECT_EQ(store_->job(second->id)->value().queue_position, 1);
+}
+
 }  // namespace
 }  // namespace bitgoeul::npu_slurm
