@@ -5,6 +5,9 @@
 //   2  a batch script, a job name and a tenant name (validation only)
 //   3  squeue output as SlurmBackend asks for it
 //   4  sacct output as SlurmBackend asks for it; elapsed never negative
+// and two first bytes outside that scheme:
+//   0xF0  sinfo's node lines (parse_sinfo_nodes); every node named
+//   0xF1  a Slurm node list (expand_node_list); at most 100,000 names, none empty
 // Any input must end in a value or an error Status; crashes, hangs and sanitizer reports are bugs, and so is a
 // broken property above (std::abort).
 // Seed corpus: tests/fuzz/npu_slurm_parsers/.
@@ -34,6 +37,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t skip = 1;
   if (size > 1 && data[1] == '\n') skip = 2;
   const std::string text(reinterpret_cast<const char*>(data) + skip, size - skip);
+  // First bytes 0xF0 and 0xF1 (outside the five cases' seeds): sinfo's node lines and Slurm's node lists.
+  if (data[0] == 0xF0) {
+    Result<std::vector<BackendNode>> nodes = parse_sinfo_nodes(text);
+    if (nodes.is_ok()) {
+      for (const BackendNode& node : *nodes) check(!node.name.empty());
+    }
+    return 0;
+  }
+  if (data[0] == 0xF1) {
+    Result<std::vector<std::string>> names = expand_node_list(text);
+    if (names.is_ok()) {
+      check(names->size() <= 100'000);
+      for (const std::string& name : *names) check(!name.empty());
+    }
+    return 0;
+  }
   switch (which) {
     case 0: {
       Result<GresRequest> gres = parse_gres(text);
