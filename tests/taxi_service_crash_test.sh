@@ -30,6 +30,16 @@ if ! token_operator="$(make_token operator ops)" || ! token_gateway="$(make_toke
   finish_checks "taxi service crash"
 fi
 printf 'gateway = "%s"\nrider = "%s"\n' "$token_gateway" "$token_rider" >"$work/tokens.toml"
+# The loadgen's options and token file, refused before any call, each error naming what is wrong.
+expect_error "loadgen: a URL that is not http://HOST:PORT" "--url: 'https://127.0.0.1:1'" "$bitgoeul" taxi loadgen \
+  --scenario "$scenario" --url https://127.0.0.1:1 --token-file "$work/tokens.toml"
+expect_error "loadgen: a negative speedup" "--speedup: must be in (0, 1000]" "$bitgoeul" taxi loadgen \
+  --scenario "$scenario" --url http://127.0.0.1:1 --token-file "$work/tokens.toml" --speedup -3
+printf 'gateway = "%s"\n' "$token_gateway" >"$work/half.toml"
+expect_error "loadgen: a token file without the rider" "half.toml" "$bitgoeul" taxi loadgen \
+  --scenario "$scenario" --url http://127.0.0.1:1 --token-file "$work/half.toml"
+expect_error "loadgen: a missing scenario" "nonexistent.toml" "$bitgoeul" taxi loadgen \
+  --scenario "$work/nonexistent.toml" --url http://127.0.0.1:1 --token-file "$work/tokens.toml"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 url="http://127.0.0.1:$port"
 

@@ -12,7 +12,8 @@
 namespace bitgoeul::cli {
 namespace {
 
-Status run_loadgen_command(const taxi_service::LoadgenOptions& options) {
+Status run_loadgen_command(taxi_service::LoadgenOptions options) {
+  options.rider_connections = options.vehicle_connections;  // --connections sets both pools
   BITGOEUL_ASSIGN_OR_RETURN(const taxi_service::LoadgenReport report, taxi_service::run_loadgen(options));
   fmt::print("{}", report.to_text());
   if (!options.out.empty()) fmt::print("figures written to {}\n", options.out);
@@ -47,8 +48,7 @@ void add_taxi_loadgen_command(CLI::App& taxi, CommandRegistry& registry) {
   command->add_option("--batch", options->batch_size, "Positions per telemetry call")->capture_default_str();
   command->add_option("--connections", options->vehicle_connections,
                       "Keep-alive connections for the vehicles' calls (as many again for the riders')")
-      ->capture_default_str()
-      ->each([options](const std::string&) { options->rider_connections = options->vehicle_connections; });
+      ->capture_default_str();
   command->add_option("--vehicle-prefix", options->vehicle_prefix, "Vehicle ids are this prefix and a number")
       ->capture_default_str();
   command->add_option("--out", options->out, "Write the figures as JSON to this file");
