@@ -258,6 +258,8 @@ TEST_F(LiveServiceTest, TelemetryIsAppliedWholeOrNotAtAll) {
        "positions[1]"},
       {400, "gateway-gw", json{{"positions", {position("v1", -5, 37.51, 127.11)}}}.dump(), "positions[0]: 'time'"},
       {400, "gateway-gw", R"({"positions":[{"vehicle":"v1","time":1e999,"lat":37.51,"lon":127.11}]})", ""},
+      {400, "gateway-gw", json{{"positions", {position("v1", t, 37.51, 127.11), position("v2", t + 7200, 37.51, 127.11)}}}.dump(),
+       "positions[1]: 'time' is more than an hour ahead"},
       {400, "gateway-gw", json{{"positions", {{{"vehicle", "v1"}, {"time", t}, {"lat", 37.51}, {"lon", 127.11}, {"status", "flying"}}}}}.dump(),
        "'status' must be available, busy or offline"},
       {404, "gateway-gw", json{{"positions", {position("v1", t, 37.51, 127.11), position("v9", t, 37.51, 127.11)}}}.dump(),

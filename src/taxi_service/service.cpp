@@ -40,6 +40,7 @@ namespace rules = taxi::rules;
 constexpr double kDay = 86400.0;
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr size_t kMaxTelemetry = 10000;       // positions per batch
+constexpr double kMaxClockAheadS = 3600.0;     // a report's time may be this far ahead of the service's clock
 constexpr size_t kMaxHistoryMinutes = 24 * 60;  // KPI history kept
 constexpr double kRetryPendingS = 5.0;          // waiting rides are offered to the fleet again this often ...
 constexpr size_t kRetryBatch = 32;              // ... this many at a time (and when a vehicle frees up or registers)
@@ -1005,6 +1006,7 @@ struct TaxiService::Impl {
     };
     std::vector<Entry> entries;
     entries.reserve(positions->size());
+    const double now_s = static_cast<double>(clock.now_s());
     // Everything is checked before anything is applied: a batch with one bad entry changes nothing.
     for (size_t i = 0; i < positions->size(); ++i) {
       const json& item = (*positions)[i];
@@ -1022,6 +1024,10 @@ struct TaxiService::Impl {
       const auto time = item.find("time");
       if (time == item.end() || !time->is_number() || !std::isfinite(time->get<double>()) || time->get<double>() <= 0) {
         return HttpResponse::error(400, where + "'time' must be a positive number (seconds since the epoch)");
+      }
+      if (time->get<double>() > now_s + kMaxClockAheadS) {
+        // A report from far ahead would make every later one look stale.
+        return HttpResponse::error(400, where + "'time' is more than an hour ahead of the service's clock");
       }
       std::string error;
       const auto point = flat_point(item, where, error);
