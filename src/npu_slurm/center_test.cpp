@@ -660,5 +660,33 @@ TEST_F(CenterPolicyTest, WithoutSchedulingAtSubmissionTheNextSyncDecidesForAllTo
   EXPECT_EQ(store_->job(second->id)->value().queue_position, 1);
 }
 
+TEST(FakeBackend, NodeListsAndInventory) {
+  SimulatedClock clock(kStart);
+  FakeBackend backend({{"rngd1", "npu", "rngd", 8}, {"rngd2", "npu", "rngd", 8}}, clock);
+  SubmitSpec spec;
+  spec.name = "bg-1";
+  spec.gres = {"npu", "rngd", 3};
+  spec.time_limit_s = 60;
+  spec.script = "sleep 30\n";
+  spec.hold = true;
+  Result<SlurmJobId> id = backend.submit(spec);
+  ASSERT_TRUE(id.is_ok());
+  EXPECT_FALSE(backend.set_node_list(*id, "rngd9").is_ok());    // no such node
+  EXPECT_FALSE(backend.set_node_list(*id, "rngd[2-").is_ok());  // unreadable list
+  ASSERT_TRUE(backend.set_node_list(*id, "rngd[2]").is_ok());
+  ASSERT_TRUE(backend.release(*id).is_ok());
+  std::vector<BackendJob> jobs = *backend.list_jobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].node_list, "rngd2");
+  EXPECT_FALSE(backend.set_node_list(*id, "rngd1").is_ok());  // no longer pending
+  std::vector<BackendNode> nodes = *backend.nodes();
+  ASSERT_EQ(nodes.size(), 2u);
+  EXPECT_EQ(nodes[0].gres[0].used, 0u);
+  EXPECT_EQ(nodes[1].gres[0].used, 3u);
+  EXPECT_EQ(nodes[1].state, "mixed");
+  backend.set_node_usable("rngd1", false);
+  EXPECT_FALSE(backend.nodes()->at(0).usable);
+}
+
 }  // namespace
 }  // namespace bitgoeul::npu_slurm
