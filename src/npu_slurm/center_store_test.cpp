@@ -103,6 +103,56 @@ TEST(CenterStore, CreatesMigratesAndReopens) {
   EXPECT_EQ((*types)[1].devices, 16u);
 }
 
+// A store written by schema 1 (before the center scheduled): its jobs survive the migration, not yet released and
+// without predictions, and the settings start at their defaults.
+TEST(CenterStore, MigratesASchema1StoreWithItsJobs) {
+  TempDir dir;
+  CenterJobId id{};
+  {
+    Result<CenterStore> store = CenterStore::open(dir.file("center.sqlite"), true);
+    ASSERT_TRUE(store.is_ok());
+    ASSERT_TRUE(import(*store, kCluster, kTenants).is_ok());
+    NewJob job;
+    job.tenant = (*store->tenants())[1].id;
+    job.name = "old";
+    job.device_type = "RNGD";
+    job.gres = {"npu", "rngd", 2};
+    job.time_limit_s = 60;
+    job.script = "#!/bin/sh\n";
+    id = *store->insert_job(job);
+    ASSERT_TRUE(store->set_submitted(id, SlurmJobId{77}).is_ok());
+  }
+  {
+    // Back to schema 1, as an older bitgoeul left it.
+    Result<std::unique_ptr<SqliteDb>> db = SqliteDb::open(dir.file("center.sqlite"), false);
+    ASSERT_TRUE(db.is_ok());
+    for (const char* sql : {"ALTER TABLE jobs DROP COLUMN released_s", "ALTER TABLE jobs DROP COLUMN planned_nodes",
+                            "ALTER TABLE jobs DROP COLUMN eta_submit_s", "ALTER TABLE jobs DROP COLUMN eta_s",
+                            "ALTER TABLE jobs DROP COLUMN queue_position", "DROP TABLE settings",
+                            "DELETE FROM schema_version WHERE version = 2"}) {
+      ASSERT_TRUE((*db)->exec(sql).is_ok()) << sql;
+    }
+  }
+  Result<CenterStore> store = CenterStore::open(dir.file("center.sqlite"), false);
+  ASSERT_TRUE(store.is_ok()) << store.status().to_string();
+  EXPECT_EQ(store->schema_version(), 2);
+  const JobRow job = **store->job(id);
+  EXPECT_EQ(job.name, "old");
+  EXPECT_EQ(job.slurm_id, SlurmJobId{77});
+  EXPECT_FALSE(job.released_s.has_value());
+  EXPECT_FALSE(job.eta_s.has_value());
+  EXPECT_EQ(job.planned_nodes, "");
+  EXPECT_FALSE(store->setting("policy")->has_value());
+  ASSERT_TRUE(store->set_prediction(id, 1000, 3).is_ok());
+  ASSERT_TRUE(store->set_prediction(id, 1200, 2).is_ok());
+  EXPECT_EQ(store->job(id)->value().eta_submit_s, 1000);  // the first prediction is kept
+  EXPECT_EQ(store->job(id)->value().eta_s, 1200);
+  EXPECT_EQ(store->job(id)->value().queue_position, 2);
+  ASSERT_TRUE(store->set_released(id, 1100, "rngd1").is_ok());
+  EXPECT_EQ(store->job(id)->value().released_s, 1100);
+  EXPECT_FALSE(store->job(id)->value().queue_position.has_value());
+}
+
 TEST(CenterStore, RefusesNewerSchemasAndForeignFiles) {
   TempDir dir;
   {
