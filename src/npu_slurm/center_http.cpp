@@ -212,7 +212,8 @@ HttpResponse CenterHttp::route(const HttpRequest& request, std::string& route_na
   } else if (path == kJobsPath || path == kTokensPath) {
     route_name = path;
     methods = {"GET", "POST"};
-  } else if (path.starts_with(std::string(kJobsPath) + "/") && path.find('/', kJobsPath.size() + 1) == std::string::npos) {
+  } else if (path.starts_with(std::string(kJobsPath) + "/") &&
+             path.find('/', kJobsPath.size() + 1) == std::string::npos) {
     route_name = std::string(kJobsPath) + "/{id}";
     id_text = path.substr(kJobsPath.size() + 1);
     methods = {"GET", "DELETE"};
@@ -270,10 +271,12 @@ HttpResponse CenterHttp::submit(const Principal& caller, const HttpRequest& requ
   // Required here with the API's names (Center would name the CLI's flags or the script's source).
   if (submission.gres.empty()) return HttpResponse::error(400, "gres: required, e.g. \"npu:rngd:4\"");
   if (submission.time_limit.empty()) return HttpResponse::error(400, "time: required, e.g. \"00:10:00\"");
-  if (body->find("script") == body->end()) return HttpResponse::error(400, "script: required (the batch script's text)");
+  if (body->find("script") == body->end()) {
+    return HttpResponse::error(400, "script: required (the batch script's text)");
+  }
   if (const auto nodes = body->find("nodes"); nodes != body->end() && !nodes->is_null()) {
-    const bool in_range = nodes->is_number_unsigned() ? nodes->get<uint64_t>() >= 1 && nodes->get<uint64_t>() <= kMaxNodes
-                                                       : false;
+    const bool in_range =
+        nodes->is_number_unsigned() && nodes->get<uint64_t>() >= 1 && nodes->get<uint64_t>() <= kMaxNodes;
     if (!in_range) return HttpResponse::error(400, fmt::format("nodes: must be an integer from 1 to {}", kMaxNodes));
     submission.nodes = static_cast<int64_t>(nodes->get<uint64_t>());
   }
@@ -288,7 +291,9 @@ HttpResponse CenterHttp::submit(const Principal& caller, const HttpRequest& requ
 HttpResponse CenterHttp::list_jobs(const Principal& caller, const HttpRequest& request) {
   bool all = false;
   for (const auto& [key, value] : request.query) {
-    if (key != "all") return HttpResponse::error(400, fmt::format("query: unknown parameter '{}' (expected all)", shown(key)));
+    if (key != "all") {
+      return HttpResponse::error(400, fmt::format("query: unknown parameter '{}' (expected all)", shown(key)));
+    }
     if (value == "1" || value == "true") {
       all = true;
     } else if (value != "0" && value != "false") {

@@ -121,7 +121,9 @@ struct World {
     std::string text;
     for (const JobRow& job : jobs.value()) text += fmt::format("{} {} {};", raw(job.id), job.state, job.charged);
     for (const TokenRow& token : tokens.value()) text += fmt::format("t{} {};", token.id, token.revoked);
-    for (const TenantRow& tenant : tenants.value()) text += fmt::format("{} {};", tenant.name, tenant.voucher_burnt_hours);
+    for (const TenantRow& tenant : tenants.value()) {
+      text += fmt::format("{} {};", tenant.name, tenant.voucher_burnt_hours);
+    }
     return text + fmt::format("{}", backend->submit_count());
   }
 };

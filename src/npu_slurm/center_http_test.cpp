@@ -310,9 +310,8 @@ TEST_F(CenterHttpTest, OperatorSubmitsForANamedProjectOnly) {
   HttpResponse no_tenant = call("POST", "/api/v1/jobs", operator_, submit_body("npu:atom:1"));
   EXPECT_EQ(no_tenant.status, 400);
   EXPECT_EQ(error_of(no_tenant), "tenant: required with the operator's token");
-  HttpResponse named = call("POST", "/api/v1/jobs", operator_,
-                            json{{"gres", "npu:atom:1"}, {"time", "5"}, {"tenant", "startup-speech"}, {"script", kScript}}
-                                .dump());
+  const json body = {{"gres", "npu:atom:1"}, {"time", "5"}, {"tenant", "startup-speech"}, {"script", kScript}};
+  HttpResponse named = call("POST", "/api/v1/jobs", operator_, body.dump());
   ASSERT_EQ(named.status, 201) << named.body;
   EXPECT_EQ(body_of(named)["tenant"], "startup-speech");
 }
@@ -497,7 +496,8 @@ TEST_F(CenterHttpTest, HostileSubmissionsGetAClearErrorNamingTheFieldAndChangeNo
       {"name an array", with("\"name\": [\"x\"]"), 400, "name: must be a string"},
       {"tenant of someone else", with("\"tenant\": \"startup-speech\""), 403, "tenant 'startup-speech'"},
       {"tenant unknown", with("\"tenant\": \"nobody\""), 404, "tenant: unknown tenant 'nobody'"},
-      {"tenant path traversal", with("\"tenant\": \"../../etc/passwd\""), 404, "tenant: tenant name '../../etc/passwd'"},
+      {"tenant path traversal", with("\"tenant\": \"../../etc/passwd\""), 404,
+       "tenant: tenant name '../../etc/passwd'"},
       {"tenant above the token's", with("\"tenant\": \"univ\""), 403,
        "tenant 'univ': the token of 'univ-vision' may not submit for it"},
       {"script missing", "{\"gres\": \"npu:rngd:1\", \"time\": \"10\"}", 400, "script: required"},
@@ -607,7 +607,8 @@ TEST_F(CenterHttpTest, ConcurrentRequestsAreSerialisedAndTheQuotaHolds) {
 
 TEST_F(CenterHttpTest, AClusterFailureIsA502AndTheServiceRecovers) {
   ASSERT_EQ(call("POST", "/api/v1/jobs", univ_, submit_body("npu:rngd:1")).status, 201);
-  backend_->set_unavailable(io_error("squeue failed (exit 1): slurm_load_jobs error: Unable to contact slurm controller"));
+  backend_->set_unavailable(
+      io_error("squeue failed (exit 1): slurm_load_jobs error: Unable to contact slurm controller"));
   const std::string before = snapshot();
   HttpResponse down = call("GET", "/api/v1/jobs", univ_);
   EXPECT_EQ(down.status, 502);
