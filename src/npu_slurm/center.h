@@ -72,8 +72,9 @@ struct SchedulingSettings {
 };
 Status set_scheduling(CenterStore& store, const std::string& policy, double usage_half_life_s);
 Result<SchedulingSettings> scheduling_settings(CenterStore& store);
-// Expected run time of `job` (seconds, within its limit): its limit × the median share of their limits that the
-// tenant's last 20 completed jobs in `history` used (any tenant's without its own; the whole limit without any).
+// Expected run time of `job` (seconds, within its limit): the mean run time of the tenant's last two completed jobs
+// with the same limit in `history` (Tsafrir et al. 2007); without such jobs, its limit × the median share of their
+// limits that the tenant's last 20 completed jobs used (any tenant's without its own; the whole limit without any).
 int64_t estimate_run_s(const JobRow& job, const std::vector<JobRow>& history);
 
 // Predicted (at submission) against actual starts of the jobs that started after being held by the center.

@@ -77,8 +77,25 @@ Result<SchedulingSettings> scheduling_settings(CenterStore& store) {
 }
 
 int64_t estimate_run_s(const JobRow& job, const std::vector<JobRow>& history) {
-  // The median share of its time limit that the tenant's last 20 completed jobs used (the center's as a fall-back;
-  // the whole limit without any history), times this job's limit.
+  // First, the mean run time of the tenant's last two completed jobs with the same limit (Tsafrir, Etsion and
+  // Feitelson, "Backfilling using system-generated predictions rather than user runtime estimates", TPDS 2007:
+  // users resubmit similar jobs with the same request).
+  std::vector<int64_t> same;
+  for (auto it = history.rbegin(); it != history.rend() && same.size() < 2; ++it) {
+    if (it->state != "COMPLETED" || !it->start_s || !it->end_s || it->tenant != job.tenant ||
+        it->time_limit_s != job.time_limit_s || it->id == job.id) {
+      continue;
+    }
+    same.push_back(*it->end_s - *it->start_s);
+  }
+  if (!same.empty()) {
+    int64_t total = 0;
+    for (int64_t run : same) total += run;
+    return std::clamp<int64_t>((total + static_cast<int64_t>(same.size()) - 1) / static_cast<int64_t>(same.size()),
+                               1, job.time_limit_s);
+  }
+  // Otherwise the median share of its time limit that the tenant's last 20 completed jobs used (the center's as a
+  // fall-back; the whole limit without any history), times this job's limit.
   const auto ratios_of = [&](std::optional<TenantId> tenant) {
     std::vector<double> ratios;
     for (auto it = history.rbegin(); it != history.rend() && ratios.size() < 20; ++it) {

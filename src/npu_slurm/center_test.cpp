@@ -585,11 +585,22 @@ TEST_F(CenterPolicyTest, EstimatesLearnFromTheTenantsCompletedJobs) {
   ASSERT_TRUE(center_->sync().is_ok());
   const std::vector<JobRow> history = *store_->jobs(false);
   JobRow next = history[0];
+  next.id = CenterJobId{1000};
   next.time_limit_s = 1200;
   EXPECT_EQ(estimate_run_s(next, history), 600);
   next.tenant = history[0].tenant + 100;  // another tenant without history: the center's median
   EXPECT_EQ(estimate_run_s(next, history), 600);
   EXPECT_EQ(estimate_run_s(next, {}), 1200);  // no history at all: the whole limit
+  // The same tenant and limit again: the mean of the last two such jobs' run times (300 and 101 → 201).
+  ASSERT_TRUE(center_->submit(startup_, request("npu:rngd:1", "10", 101)).is_ok());
+  clock_.advance(200);
+  ASSERT_TRUE(center_->sync().is_ok());
+  const std::vector<JobRow> more = *store_->jobs(false);
+  JobRow again = more[0];
+  again.id = CenterJobId{1001};
+  EXPECT_EQ(estimate_run_s(again, more), 201);
+  again.time_limit_s = 1200;  // another limit: the median share (0.5 and 0.168 → 0.334) × 1200
+  EXPECT_EQ(estimate_run_s(again, more), 401);
 }
 
 TEST_F(CenterPolicyTest, DrainedNodesAreLeftOutAndRestartedCentersContinue) {
