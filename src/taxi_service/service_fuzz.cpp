@@ -35,6 +35,11 @@ struct World {
   size_t heard = 0;
 };
 
+fs::path& scratch() {
+  static fs::path path;
+  return path;
+}
+
 World& world() {
   static World* made = [] {
     auto* w = new World;
@@ -42,6 +47,11 @@ World& world() {
                           ("bitgoeul_service_fuzz_" + std::to_string(getpid()));
     fs::remove_all(base);
     fs::create_directories(base);
+    scratch() = base;
+    std::atexit([] {  // the store and audit log grow with every input: leave nothing behind
+      std::error_code ignored;
+      fs::remove_all(scratch(), ignored);
+    });
     std::ofstream access(base / "access.toml");
     for (const char* name : {"rider:ann", "rider:bob", "operator:ops", "regulator:molit", "vehicle:v1", "vehicle:v2",
                              "gateway:gw"}) {
