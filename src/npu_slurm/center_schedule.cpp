@@ -127,9 +127,9 @@ Result<size_t> Center::policy_pass() {
   }
   const int64_t now = clock_->now_s();
   // Restart safety: a job the store says was released but Slurm still holds (the center stopped between the two
-  // steps) is released again.
+  // steps) is released again. An administrator's hold (JobHeldAdmin) is left alone.
   for (const JobRow& job : active) {
-    if (job.state == "PENDING" && job.released_s && job.reason.starts_with("JobHeld")) {
+    if (job.state == "PENDING" && job.released_s && job.reason == "JobHeldUser") {
       if (!job.planned_nodes.empty()) (void)backend_->set_node_list(*job.slurm_id, job.planned_nodes);
       BITGOEUL_RETURN_IF_ERROR(backend_->release(*job.slurm_id));
     }
