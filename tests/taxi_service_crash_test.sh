@@ -2,7 +2,8 @@
 # Crash test of the live dispatch service: `taxi serve` on loopback with a SQLite store, `taxi loadgen` driving it
 # with the pilot zone's vehicles and riders, the service killed with SIGKILL at seeded random moments and restarted
 # each time. Afterwards every ride the service acknowledged (the loadgen's journal) must be found by id, each once.
-# Also: the WebSocket stream refuses a bad token and pushes the fleet to an operator.
+# Before that, on the fresh service: the WebSocket stream refuses a bad token, and under a short load each role
+# hears only what is theirs.
 #   tests/taxi_service_crash_test.sh BITGOEUL_EXECUTABLE        (BITGOEUL_CRASH_SEED picks the kill moments)
 set -uo pipefail
 bitgoeul="$1"
@@ -127,6 +128,28 @@ reply="$(python3 "$work/stream.py" "$port" "$token_operator" 2.5 2>&1)"
 if [[ "$reply" == "101 fleet:"* ]]; then pass "stream: an operator gets the fleet snapshot ($reply)"; else
   fail "stream as operator: $reply"; fi
 
+# Who hears what, under a short load on the fresh service: the gateway gets assignments and no fleet, the rider
+# only their own rides, the operator everything.
+# The listeners outlast the loadgen's start (loading the map) and its 4 s of load.
+python3 "$work/stream.py" "$port" "$token_gateway" 9 >"$work/gateway.stream" 2>&1 &
+gateway_listener=$!
+python3 "$work/stream.py" "$port" "$token_rider" 9 >"$work/rider.stream" 2>&1 &
+rider_listener=$!
+"$bitgoeul" taxi loadgen --scenario "$scenario" --url "$url" --token-file "$work/tokens.toml" --duration 4 \
+  --speedup 20 --vehicles 40 --rate 10 --quiet >"$work/loadgen2.log" 2>&1 &
+loadgen_pid=$!
+python3 "$work/stream.py" "$port" "$token_operator" 9 >"$work/operator.stream" 2>&1
+wait "$gateway_listener" "$rider_listener"
+wait "$loadgen_pid"
+loadgen_pid=""
+gateway="$(cat "$work/gateway.stream")"; rider="$(cat "$work/rider.stream")"; operator="$(cat "$work/operator.stream")"
+if [[ "$gateway" == *"assignment:"* && "$gateway" != *"fleet:"* && "$gateway" != *"ride:"* ]]; then
+  pass "stream: the gateway hears assignments only ($gateway)"; else fail "stream as gateway: $gateway"; fi
+if [[ "$rider" == *"ride:"* && "$rider" == *"riders:loadgen" && "$rider" != *"fleet:"* && "$rider" != *"assignment:"* ]]; then
+  pass "stream: the rider hears their own rides only ($rider)"; else fail "stream as rider: $rider"; fi
+if [[ "$operator" == *"assignment:"* && "$operator" == *"fleet:"* && "$operator" == *"ride:"* ]]; then
+  pass "stream: the operator hears everything ($operator)"; else fail "stream as operator: $operator"; fi
+
 # The load: 40 vehicles and 20 rides/s for 30 s, the service killed 4 times meanwhile.
 "$bitgoeul" taxi loadgen --scenario "$scenario" --url "$url" --token-file "$work/tokens.toml" --duration 30 \
   --speedup 20 --vehicles 40 --rate 20 --telemetry-interval 0.5 --journal "$work/journal.jsonl" \
@@ -168,27 +191,6 @@ EOF
 )"
 if [[ "$check" == *" missing 0 duplicated 0 "* ]]; then pass "every acknowledged ride found once ($check)"; else
   fail "acknowledged rides after the crashes: $check"; fi
-
-# Who hears what, under a short load on the restarted service: the gateway gets assignments and no fleet, the rider
-# only their own rides, the operator everything.
-"$bitgoeul" taxi loadgen --scenario "$scenario" --url "$url" --token-file "$work/tokens.toml" --duration 4 \
-  --speedup 20 --vehicles 40 --rate 10 --quiet >"$work/loadgen2.log" 2>&1 &
-loadgen_pid=$!
-python3 "$work/stream.py" "$port" "$token_gateway" 4 >"$work/gateway.stream" 2>&1 &
-gateway_listener=$!
-python3 "$work/stream.py" "$port" "$token_rider" 4 >"$work/rider.stream" 2>&1 &
-rider_listener=$!
-python3 "$work/stream.py" "$port" "$token_operator" 4 >"$work/operator.stream" 2>&1
-wait "$gateway_listener" "$rider_listener"
-wait "$loadgen_pid"
-loadgen_pid=""
-gateway="$(cat "$work/gateway.stream")"; rider="$(cat "$work/rider.stream")"; operator="$(cat "$work/operator.stream")"
-if [[ "$gateway" == *"assignment:"* && "$gateway" != *"fleet:"* && "$gateway" != *"ride:"* ]]; then
-  pass "stream: the gateway hears assignments only ($gateway)"; else fail "stream as gateway: $gateway"; fi
-if [[ "$rider" == *"ride:"* && "$rider" == *"riders:loadgen" && "$rider" != *"fleet:"* && "$rider" != *"assignment:"* ]]; then
-  pass "stream: the rider hears their own rides only ($rider)"; else fail "stream as rider: $rider"; fi
-if [[ "$operator" == *"assignment:"* && "$operator" == *"fleet:"* && "$operator" == *"ride:"* ]]; then
-  pass "stream: the operator hears everything ($operator)"; else fail "stream as operator: $operator"; fi
 
 kill -TERM "$service_pid"
 wait "$service_pid" 2>/dev/null

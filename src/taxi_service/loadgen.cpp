@@ -278,6 +278,10 @@ struct SimVehicle {
   bool registered = false;
   bool registering = false;
   bool fetching = false;
+  // Stops reached and not yet confirmed, in order: one confirmation in flight per vehicle, so that the service sees
+  // them in the order they were made (a drop-off before the next pick-up, when a seat is needed).
+  std::deque<PlannedStop> unconfirmed;
+  bool confirming = false;
   double next_fetch_wall_s = 0.0;
   double next_register_wall_s = 0.0;
 };
@@ -288,6 +292,7 @@ struct Inbox {
   std::vector<std::pair<uint32_t, AssignmentReply>> assignments;
   std::vector<uint32_t> fetch_failed;
   std::vector<uint32_t> refetch;  // a ride was assigned to it, or a stop confirmed
+  std::vector<uint32_t> confirmed;  // its confirmation in flight was answered (or failed)
   std::vector<std::pair<uint32_t, bool>> registered;  // (vehicle, ok)
 };
 
@@ -596,19 +601,30 @@ Result<LoadgenReport> run_loadgen(const LoadgenOptions& options) {
     return vehicle.leg ? travel.position_at(*vehicle.leg, sim_s - vehicle.leg_start_s) : vehicle.position;
   };
 
+  // Sends the vehicle's next unconfirmed stop unless one is in flight.
+  const auto send_confirmation = [&](uint32_t v) {
+    SimVehicle& vehicle = vehicles[v];
+    while (!vehicle.confirming && !vehicle.unconfirmed.empty()) {
+      const PlannedStop& stop = vehicle.unconfirmed.front();
+      Call call;
+      call.endpoint = "stops";
+      call.method = http::verb::post;
+      call.target = "/api/v1/vehicles/" + vehicle.id + "/stops";
+      call.body = json{{"ride", stop.ride}, {"kind", stop.pickup ? "pickup" : "dropoff"}}.dump();
+      call.token = &tokens.gateway;
+      call.done = [&inbox, &figures, v](int status, const std::string&) {
+        if (status == 200 || status == 201) figures.stops.fetch_add(1);
+        std::lock_guard lock(inbox.mutex);
+        inbox.confirmed.push_back(v);
+        inbox.refetch.push_back(v);
+      };
+      vehicle.confirming = vehicle_pool.submit(std::move(call));
+      if (!vehicle.confirming) vehicle.unconfirmed.pop_front();  // shed (counted): the service never hears of it
+    }
+  };
   const auto confirm_stop = [&](uint32_t v, const PlannedStop& stop) {
-    Call call;
-    call.endpoint = "stops";
-    call.method = http::verb::post;
-    call.target = "/api/v1/vehicles/" + vehicles[v].id + "/stops";
-    call.body = json{{"ride", stop.ride}, {"kind", stop.pickup ? "pickup" : "dropoff"}}.dump();
-    call.token = &tokens.gateway;
-    call.done = [&inbox, &figures, v](int status, const std::string&) {
-      if (status == 200 || status == 201) figures.stops.fetch_add(1);
-      std::lock_guard lock(inbox.mutex);
-      inbox.refetch.push_back(v);
-    };
-    vehicle_pool.submit(std::move(call));
+    vehicles[v].unconfirmed.push_back(stop);
+    send_confirmation(v);
   };
 
   const auto request_ride = [&](const taxi::TripRequest& request) {
@@ -691,10 +707,11 @@ Result<LoadgenReport> run_loadgen(const LoadgenOptions& options) {
     const double sim_s = sim_start_s + wall_s * options.speedup;
     // Answers from the client threads.
     std::vector<std::pair<uint32_t, AssignmentReply>> assignments;
-    std::vector<uint32_t> refetch, failed;
+    std::vector<uint32_t> refetch, failed, confirmed;
     std::vector<std::pair<uint32_t, bool>> registrations;
     {
       std::lock_guard lock(inbox.mutex);
+      confirmed.swap(inbox.confirmed);
       assignments.swap(inbox.assignments);
       refetch.swap(inbox.refetch);
       failed.swap(inbox.fetch_failed);
@@ -705,6 +722,11 @@ Result<LoadgenReport> run_loadgen(const LoadgenOptions& options) {
       if (ok) vehicles[v].registered = true;
     }
     for (const uint32_t v : failed) vehicles[v].fetching = false;
+    for (const uint32_t v : confirmed) {
+      vehicles[v].confirming = false;
+      vehicles[v].unconfirmed.pop_front();
+      send_confirmation(v);
+    }
     for (auto& [v, reply] : assignments) {
       SimVehicle& vehicle = vehicles[v];
       vehicle.fetching = false;

@@ -4,12 +4,14 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "core/http_server.h"
 
@@ -176,13 +178,17 @@ TEST(Loadgen, DrivesAScriptedServiceAndJournalsOnlyAcknowledgedRides) {
       if (confirmed.empty()) {
         stops.push_back({{"ride", "r1"}, {"kind", "pickup"}, {"lat", 35.1510}, {"lon", 126.8500}});
       }
-      if (confirmed.size() < 2) stops.push_back({{"ride", "r1"}, {"kind", "dropoff"}, {"lat", 35.1500}, {"lon", 126.8510}});
+      // The drop-off at the pick-up's place: both are reached in the same instant.
+      if (confirmed.size() < 2) stops.push_back({{"ride", "r1"}, {"kind", "dropoff"}, {"lat", 35.1510}, {"lon", 126.8500}});
       return HttpResponse::json(json{{"vehicle", "v1"}, {"version", confirmed.size() + 1}, {"stops", stops}}.dump());
     }
     if (path.ends_with("/assignment")) return HttpResponse::json(R"({"vehicle":"x","version":0,"stops":[]})");
     if (path == "/api/v1/vehicles/v1/stops") {
+      const std::string kind = json::parse(request.body)["kind"].get<std::string>();
+      // A slow pick-up: a drop-off sent beside it on another connection would overtake it.
+      if (kind == "pickup") std::this_thread::sleep_for(std::chrono::milliseconds(100));
       std::lock_guard lock(mutex);
-      confirmed.push_back(json::parse(request.body)["kind"].get<std::string>());
+      confirmed.push_back(kind);
       return HttpResponse::json("{}");
     }
     return HttpResponse::error(404, "unexpected " + request.method + " " + path);
@@ -227,7 +233,7 @@ TEST(Loadgen, DrivesAScriptedServiceAndJournalsOnlyAcknowledgedRides) {
   EXPECT_GT(report->ride_requests, 0u);
   EXPECT_EQ(report->errors.count("rides unreadable") ? report->errors.at("rides unreadable") : 0,
             static_cast<uint64_t>(rides.load() / 3));
-  // v1 drove to its pick-up, then its drop-off, and confirmed each once, in order.
+  // v1 drove to its pick-up, then its drop-off, and confirmed each once, in order (one confirmation in flight).
   {
     std::lock_guard lock(mutex);
     ASSERT_EQ(confirmed.size(), 2u);
