@@ -139,8 +139,8 @@ class FleetState {
   // The vehicle is at `position` (a snapped telemetry point) at `time_s`; it keeps its plan and heads on from there.
   void relocate(uint32_t vehicle, const RoadPosition& position, double time_s);
   // The vehicle has done `stop`, which must be in its plan (not necessarily first) and, for a drop-off, whose rider
-  // is aboard: it stands at the stop now. Returns false and changes nothing otherwise (a replayed or forged
-  // confirmation).
+  // is aboard, for a pick-up whose riders fit in the free seats: it stands at the stop now. Returns false and
+  // changes nothing otherwise (a replayed, forged or out-of-order confirmation).
   bool execute_stop(uint32_t vehicle, const Stop& stop, double now_s);
   // Takes an assigned rider not yet picked up out of their vehicle's plan: pending again, in request order.
   // Returns false and changes nothing unless the request is assigned.

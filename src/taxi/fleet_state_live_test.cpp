@@ -86,6 +86,24 @@ TEST_F(LiveFleet, StopsAreDoneWhenConfirmedAndNeverTwice) {
   expect_invariants();
 }
 
+TEST_F(LiveFleet, APickUpBeforeTheDropOffThatFreesItsSeatIsRefused) {
+  fleet.add_vehicle(position('A'), 0.0, 1);
+  const uint32_t first = ride('A', 'B', 0.0);
+  const uint32_t second = ride('B', 'C', 0.0);
+  const std::vector<Stop> plan = {{Stop::Kind::kPickup, first}, {Stop::Kind::kDropoff, first},
+                                  {Stop::Kind::kPickup, second}, {Stop::Kind::kDropoff, second}};
+  ASSERT_TRUE(fleet.evaluate_plan(fleet.vehicles()[0], plan, 0.0));
+  fleet.commit_plan(0, plan, 0.0);
+  ASSERT_TRUE(fleet.execute_stop(0, {Stop::Kind::kPickup, first}, 1.0));
+  EXPECT_FALSE(fleet.execute_stop(0, {Stop::Kind::kPickup, second}, 2.0));  // the one seat is taken
+  EXPECT_EQ(fleet.requests()[second].status, RequestStatus::kAssigned);
+  EXPECT_EQ(fleet.vehicles()[0].onboard, 1);
+  expect_invariants();
+  ASSERT_TRUE(fleet.execute_stop(0, {Stop::Kind::kDropoff, first}, 20.0));
+  EXPECT_TRUE(fleet.execute_stop(0, {Stop::Kind::kPickup, second}, 21.0));
+  expect_invariants();
+}
+
 TEST_F(LiveFleet, AStopOfAnotherVehicleIsRefused) {
   fleet.add_vehicle(position('A'), 0.0);
   fleet.add_vehicle(position('E'), 0.0);

@@ -1147,6 +1147,9 @@ struct TaxiService::Impl {
     if (!pickup && fleet->requests()[*r].status != taxi::RequestStatus::kOnboard) {
       return HttpResponse::error(409, fmt::format("{} is not aboard: confirm its pick-up first", rid));
     }
+    if (pickup && fleet->vehicles()[v].onboard + fleet->requests()[*r].request.passengers > fleet->vehicles()[v].capacity) {
+      return HttpResponse::error(409, fmt::format("{} does not fit in vehicle '{}' before its drop-offs", rid, id));
+    }
     const Now at = now();
     if (!fleet->execute_stop(v, stop, at.epoch_s)) {
       return HttpResponse::error(409, fmt::format("{} of {} cannot be done now", kind->get<std::string>(), rid));
