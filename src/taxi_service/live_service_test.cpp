@@ -625,5 +625,140 @@ TEST_F(LiveServiceTest, MetricsCountRequestsVehiclesAndRides) {
             std::string::npos);
 }
 
+// The regulator's daily report, from the store: the day's rides by outcome, the incidents, and every pick-up and
+// drop-off checked again against the permit.
+TEST_F(LiveServiceTest, TheDailyReportCountsTheDaysRidesAndIncidents) {
+  register_vehicle("v1", 37.5090, 127.1080);
+  register_vehicle("v2", 37.5200, 127.1000);
+  const json r0 = expect(201, "POST", "/api/v1/rides", "rider-ann", kRide);
+  ASSERT_EQ(r0["status"], "assigned");
+  const std::string v = r0["vehicle"];
+  ASSERT_EQ(expect(201, "POST", "/api/v1/rides", "rider-bob", kRide)["status"], "assigned");  // r1: cancelled
+  expect(200, "DELETE", "/api/v1/rides/r1", "rider-bob");
+  EXPECT_EQ(expect(201, "POST", "/api/v1/rides", "rider-ann",
+                   R"({"origin":{"lat":37.5102,"lon":127.1101},"destination":{"lat":37.5380,"lon":127.1300}})")["reason"],
+            "permit_area");  // r2
+  clock_.advance(120);
+  expect(200, "POST", "/api/v1/vehicles/" + v + "/stops", "gateway-gw", R"({"ride":"r0","kind":"pickup"})");
+  expect(201, "POST", "/api/v1/vehicles/v2/incidents", "vehicle-v2", R"({"kind":"disengagement","note":"cyclist","lat":37.52,"lon":127.10})");
+  clock_.advance(300);
+  expect(200, "POST", "/api/v1/vehicles/" + v + "/stops", "gateway-gw", R"({"ride":"r0","kind":"dropoff"})");
+  expect(201, "POST", "/api/v1/vehicles/v1/incidents", "operator-ops", R"({"kind":"incident","note":"kerb"})");
+  clock_.set(seoul(23, 0));
+  EXPECT_EQ(expect(201, "POST", "/api/v1/rides", "rider-ann", kRide)["reason"], "permit_hours");  // r3
+
+  const std::string stored = store_dump();
+  const json report = expect(200, "GET", "/api/v1/report?day=2026-11-25", "regulator-molit");
+  EXPECT_EQ(report["day"], "2026-11-25");
+  EXPECT_EQ(report["day_type"], "weekday");
+  EXPECT_EQ(report["from"].get<double>(), static_cast<double>(seoul(0, 0)));  // the local midnight, 15:00 UTC the day before
+  EXPECT_EQ(report["requests"], 4);
+  EXPECT_EQ(report["trips"], 1);
+  EXPECT_EQ(report["passengers"], 1);
+  EXPECT_EQ(report["cancellations"], 1);
+  EXPECT_EQ(report["open"], 0);
+  EXPECT_EQ(report["refusals"], json({{"permit_area", 1}, {"permit_hours", 1}}));
+  EXPECT_EQ(report["refusals_by_rule"].size(), 2u);
+  EXPECT_EQ(report["vehicles_used"], 1);
+  EXPECT_TRUE(report["vehicle_km"].is_null());
+  EXPECT_GT(report["walk_mean_m"].get<double>(), 0.0);  // to S14 and from S44
+  EXPECT_EQ(report["incidents"], 1);
+  EXPECT_EQ(report["disengagements"], 1);
+  ASSERT_EQ(report["incident_records"].size(), 2u);
+  EXPECT_EQ(report["incident_records"][0]["vehicle"], "v2");
+  EXPECT_EQ(report["incident_records"][0]["kind"], "disengagement");
+  EXPECT_EQ(report["incident_records"][0]["clock"], "08:02:00");
+  EXPECT_EQ(report["incident_records"][1]["note"], "kerb");
+  EXPECT_EQ(report["events_checked"], 2);  // r0's pick-up and drop-off
+  EXPECT_EQ(report["violations"], json::array()) << report.dump();
+  EXPECT_EQ(report["permit"]["number"].get<std::string>().empty(), false);
+  // Today is the default, for operators too; the day before holds nothing; reading changes nothing.
+  EXPECT_EQ(expect(200, "GET", "/api/v1/report", "operator-ops"), report);
+  const json before = expect(200, "GET", "/api/v1/report?day=2026-11-24", "regulator-molit");
+  EXPECT_EQ(before["requests"], 0);
+  EXPECT_EQ(before["events_checked"], 0);
+  EXPECT_TRUE(before["incident_records"].empty());
+  EXPECT_EQ(store_dump(), stored);
+  // The report is the store's: a new process gives the same.
+  start();
+  EXPECT_EQ(expect(200, "GET", "/api/v1/report?day=2026-11-25", "regulator-molit"), report);
+}
+
+TEST_F(LiveServiceTest, TheDailyReportFindsPickUpsThePermitDidNotAllow) {
+  register_vehicle("v1", 37.5090, 127.1080);
+  ASSERT_EQ(expect(201, "POST", "/api/v1/rides", "rider-ann", kRide)["vehicle"], "v1");
+  clock_.advance(120);
+  expect(200, "POST", "/api/v1/vehicles/v1/stops", "vehicle-v1", R"({"ride":"r0","kind":"pickup"})");
+  clock_.advance(300);
+  expect(200, "POST", "/api/v1/vehicles/v1/stops", "vehicle-v1", R"({"ride":"r0","kind":"dropoff"})");
+  ASSERT_EQ(expect(200, "GET", "/api/v1/report?day=2026-11-25", "regulator-molit")["violations"], json::array());
+
+  // Written behind the service's back: r0 picked up after closing (22:00 on a weekday) in the pilot zone, which an
+  // operator suspended at 22:10; r1 picked up at 09:00 outside the permitted area.
+  service_.reset();
+  {
+    auto store = ServiceStore::open((dir_ / "state.sqlite").string());
+    ASSERT_TRUE(store.is_ok());
+    auto state = (*store)->load();
+    ASSERT_TRUE(state.is_ok());
+    ASSERT_EQ(state->rides.size(), 1u);
+    StoredRide late = state->rides[0];
+    late.picked_up = static_cast<double>(seoul(22, 30));
+    late.dropped_off = static_cast<double>(seoul(22, 40));
+    StoredRide outside = state->rides[0];
+    outside.index = 1;
+    outside.origin_lat = 37.5380;
+    outside.origin_lon = 127.1300;
+    outside.requested = static_cast<double>(seoul(8, 50));
+    outside.picked_up = static_cast<double>(seoul(9, 0));
+    outside.dropped_off = static_cast<double>(seoul(9, 10));
+    ASSERT_TRUE((*store)->begin().is_ok());
+    ASSERT_TRUE((*store)->put_ride(late).is_ok());
+    ASSERT_TRUE((*store)->put_ride(outside).is_ok());
+    ASSERT_TRUE((*store)->set_zone_suspended("songpa-pilot", true, static_cast<double>(seoul(22, 10)), "operator-ops").is_ok());
+    ASSERT_TRUE((*store)->commit().is_ok());
+  }
+  start();
+  const json report = expect(200, "GET", "/api/v1/report?day=2026-11-25", "regulator-molit");
+  EXPECT_EQ(report["trips"], 2);
+  EXPECT_EQ(report["events_checked"], 4);
+  const json& violations = report["violations"];
+  ASSERT_EQ(violations.size(), 3u) << report.dump(2);
+  EXPECT_EQ(violations[0]["ride"], "r1");
+  EXPECT_EQ(violations[0]["rule"], "area");
+  EXPECT_EQ(violations[0]["vehicle"], "v1");
+  EXPECT_EQ(violations[0]["clock"], "09:00:00");
+  EXPECT_DOUBLE_EQ(violations[0]["lat"].get<double>(), 37.5380);
+  EXPECT_EQ(violations[1]["ride"], "r0");
+  EXPECT_EQ(violations[1]["rule"], "operating hours");
+  EXPECT_EQ(violations[1]["time"].get<double>(), static_cast<double>(seoul(22, 30)));
+  EXPECT_EQ(violations[2]["ride"], "r0");
+  EXPECT_EQ(violations[2]["rule"], "zone suspension");
+  EXPECT_NE(violations[2]["detail"].get<std::string>().find("songpa-pilot"), std::string::npos);
+}
+
+TEST_F(LiveServiceTest, TheDailyReportRefusesHostileDaysAndOtherRoles) {
+  register_vehicle("v1", 37.5090, 127.1080);
+  expect(201, "POST", "/api/v1/rides", "rider-ann", kRide);
+  expect(200, "DELETE", "/api/v1/rides/r0", "rider-ann");
+  const std::string stored = store_dump();
+  for (const std::string& day :
+       {std::string("2026-02-30"), std::string("2026-13-01"), std::string("x"), std::string(""),
+        std::string("2026-11-25'%20OR%201=1--"), std::string("2026-11-25;DROP TABLE rides"), std::string(100000, '9'),
+        std::string("99999-01-01"), std::string("+026-11-25"), std::string("2026-11-2 "), std::string("1999-01-01"),
+        std::string("9999-12-31")}) {
+    const json reply = expect(400, "GET", "/api/v1/report?day=" + day, "regulator-molit");
+    ASSERT_TRUE(reply.is_object()) << day.substr(0, 40);
+    EXPECT_NE(reply["error"].get<std::string>().find("day"), std::string::npos) << reply.dump().substr(0, 300);
+    EXPECT_LT(reply["error"].get<std::string>().size(), 300u);
+  }
+  for (const char* token : {"rider-ann", "vehicle-v1", "gateway-gw"}) {
+    expect(403, "GET", "/api/v1/report?day=2026-11-25", token);
+  }
+  expect(401, "GET", "/api/v1/report", "");
+  expect(405, "POST", "/api/v1/report", "regulator-molit");
+  EXPECT_EQ(store_dump(), stored);
+}
+
 }  // namespace
 }  // namespace bitgoeul::taxi_service

@@ -28,6 +28,7 @@
 #include "taxi/rules/permit_file.h"
 #include "taxi/rules/permit_rules.h"
 #include "taxi/rules/permitted_roads.h"
+#include "taxi/rules/regulator_report.h"
 #include "taxi/scenario_world.h"
 #include "taxi_service/service_store.h"
 
@@ -1341,6 +1342,198 @@ struct TaxiService::Impl {
     return HttpResponse::json(body.dump());
   }
 
+  // The regulator's daily report of one local day (docs/taxi-service.md): read from the store, and every pick-up
+  // and drop-off of the day checked again against the permit and the operators' zone suspensions.
+  HttpResponse daily_report(const HttpRequest& request) {
+    if (!store) return HttpResponse::error(503, "this service keeps no store (no --db): no report");
+    const Now at = now();
+    rules::Date day = at.day;
+    if (const auto asked = request.query.find("day"); asked != request.query.end()) {
+      const std::string& text = asked->second;
+      if (text.size() != 10) return HttpResponse::error(400, "'day' must be a date YYYY-MM-DD");
+      auto parsed = rules::parse_date(text, "day");
+      if (!parsed.is_ok()) return HttpResponse::error(400, parsed.status().message());
+      day = *parsed;
+    }
+    auto type = rules::day_type(day, permit.extra_holidays);
+    if (!type.is_ok()) return HttpResponse::error(400, "'day': " + type.status().message());
+    auto made = rules::PermitRules::create(permit, day, kDay);
+    if (!made.is_ok()) return HttpResponse::error(400, "'day': " + made.status().message());
+    const rules::PermitRules& day_rules_checked = *made;
+    // The day's local midnight, in the fleet's time (seconds since the epoch).
+    const double from_s = static_cast<double>(rules::midnight_s(day)) - options.utc_offset_hours * 3600.0;
+    const double to_s = from_s + kDay;
+    auto loaded = store->load_day(from_s, to_s);
+    if (!loaded.is_ok()) return HttpResponse::error(503, "cannot read the store: " + loaded.status().message());
+    const StoredDay& stored = *loaded;
+
+    rules::RegulatorReport report;
+    report.permit_name = permit.name;
+    report.permit_number = permit.number;
+    report.holder = permit.holder;
+    report.day = rules::format_date(day);
+    report.day_type = rules::day_type_name(*type);
+    report.start_s = 0.0;
+    report.end_s = kDay;
+    const auto in_day = [&](const std::optional<double>& time) { return time && *time >= from_s && *time < to_s; };
+    const auto clock_text = [](double local_s) {
+      const auto seconds = static_cast<int64_t>(std::floor(local_s));
+      return fmt::format("{:02d}:{:02d}:{:02d}", seconds / 3600, seconds / 60 % 60, seconds % 60);
+    };
+    const auto fleet_index = [&](const std::string& id) {
+      const auto found = vehicle_index.find(id);
+      return found == vehicle_index.end() ? UINT32_MAX : found->second;
+    };
+    std::map<std::string, uint64_t> refusals_by_rule;
+    uint64_t cancellations = 0, open_rides = 0;
+    double walk_m = 0.0;
+    std::set<uint32_t> used;
+    std::vector<std::string> violation_rides;  // parallel to report.violations
+    const auto violate = [&](double time_s, uint32_t v, const std::string& rule, const geo::LatLon& point,
+                             const std::string& detail, const std::string& ride) {
+      report.violations.push_back({time_s - from_s, v, rule, point, detail});
+      violation_rides.push_back(ride);
+    };
+    for (const StoredRide& ride : stored.rides) {
+      const std::string id = ride_id(ride.index);
+      const geo::LatLon origin{ride.origin_lat, ride.origin_lon};
+      const geo::LatLon destination{ride.destination_lat, ride.destination_lon};
+      if (in_day(ride.requested)) {
+        ++report.requests;
+        if (ride.status == "rejected") {
+          ++report.refusals[ride.reason];
+          ++refusals_by_rule[ride.rule.empty() ? ride.reason : ride.rule];
+        } else if (ride.status == "cancelled") {
+          ++cancellations;
+        } else if (ride.status == "completed") {
+          ++report.trips;
+          report.passengers += static_cast<uint64_t>(std::max<int64_t>(ride.passengers, 0));
+          if (!ride.pickup_stop.empty()) walk_m += geo::haversine_m({ride.asked_origin_lat, ride.asked_origin_lon}, origin);
+          if (!ride.dropoff_stop.empty()) {
+            walk_m += geo::haversine_m(destination, {ride.asked_destination_lat, ride.asked_destination_lon});
+          }
+          if (!day_rules_checked.open_at(ride.requested - from_s)) {
+            violate(ride.requested, fleet_index(ride.vehicle), "operating hours", origin,
+                    fmt::format("ride {} accepted at {} while the service was closed", id,
+                                clock_text(ride.requested - from_s)),
+                    id);
+          }
+        } else {
+          ++open_rides;
+        }
+      }
+      if (in_day(ride.picked_up)) {
+        ++report.events_checked;
+        const uint32_t v = fleet_index(ride.vehicle);
+        used.insert(v);
+        const double local_s = *ride.picked_up - from_s;
+        const std::string when = clock_text(local_s);
+        if (!rules::in_permitted_area(permit, origin)) {
+          violate(*ride.picked_up, v, "area", origin, fmt::format("pick-up of ride {} outside the permitted area", id), id);
+        }
+        const std::string rule = rules::broken_pickup_rule(day_rules_checked, v, local_s);
+        if (!rule.empty()) violate(*ride.picked_up, v, rule, origin, fmt::format("pick-up of ride {} at {}", id, when), id);
+        for (const StoredZone& suspended : stored.zones) {
+          if (!suspended.suspended || suspended.time > *ride.picked_up) continue;
+          for (const geo::Zone& zone : permit.permitted) {
+            if (zone.id == suspended.id && geo::contains(zone, origin)) {
+              violate(*ride.picked_up, v, "zone suspension", origin,
+                      fmt::format("pick-up of ride {} at {} in zone {}, suspended by {} since {}", id, when, zone.id,
+                                  suspended.actor, clock_text(suspended.time - from_s)),
+                      id);
+            }
+          }
+        }
+      }
+      if (in_day(ride.dropped_off)) {
+        ++report.events_checked;
+        if (!rules::in_permitted_area(permit, destination)) {
+          violate(*ride.dropped_off, fleet_index(ride.vehicle), "area", destination,
+                  fmt::format("drop-off of ride {} outside the permitted area", id), id);
+        }
+      }
+    }
+    used.erase(UINT32_MAX);
+    report.vehicles_used = static_cast<uint32_t>(used.size());
+    if (report.trips > 0) report.walk_mean_m = walk_m / static_cast<double>(report.trips);
+    std::vector<std::string> incident_vehicles;
+    for (const StoredIncident& incident : stored.incidents) {
+      rules::RecordedIncident recorded;
+      recorded.time_s = incident.time - from_s;
+      recorded.vehicle = fleet_index(incident.vehicle);
+      recorded.kind = incident.kind;
+      if (incident.lat && incident.lon) recorded.point = {*incident.lat, *incident.lon};
+      recorded.description = incident.note;
+      report.incidents.push_back(std::move(recorded));
+      incident_vehicles.push_back(incident.vehicle);
+    }
+    // Violations in time order, each with its ride.
+    std::vector<size_t> order(report.violations.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return report.violations[a].time_s < report.violations[b].time_s;
+    });
+
+    const auto vehicle_name = [&](uint32_t v) { return v < vehicles.size() ? json(vehicles[v].id) : json(nullptr); };
+    json violations = json::array();
+    for (const size_t i : order) {
+      const rules::Violation& v = report.violations[i];
+      violations.push_back({{"time", from_s + v.time_s},
+                            {"clock", clock_text(v.time_s)},
+                            {"vehicle", vehicle_name(v.vehicle)},
+                            {"ride", violation_rides[i]},
+                            {"rule", v.rule},
+                            {"lat", v.point.lat},
+                            {"lon", v.point.lon},
+                            {"detail", v.detail}});
+    }
+    json incidents_json = json::array();
+    uint64_t disengagements = 0;
+    for (size_t i = 0; i < report.incidents.size(); ++i) {
+      const rules::RecordedIncident& incident = report.incidents[i];
+      disengagements += incident.kind == "disengagement";
+      json entry = {{"id", stored.incidents[i].id},
+                    {"time", from_s + incident.time_s},
+                    {"clock", clock_text(incident.time_s)},
+                    {"vehicle", incident_vehicles[i]},
+                    {"kind", incident.kind},
+                    {"note", incident.description}};
+      if (stored.incidents[i].lat && stored.incidents[i].lon) {
+        entry["lat"] = incident.point.lat;
+        entry["lon"] = incident.point.lon;
+      }
+      incidents_json.push_back(std::move(entry));
+    }
+    json refusals = json::object();
+    for (const auto& [reason, count] : report.refusals) refusals[reason] = count;
+    json by_rule = json::object();
+    for (const auto& [rule, count] : refusals_by_rule) by_rule[rule] = count;
+    const json body = {
+        {"permit", {{"name", report.permit_name}, {"number", report.permit_number}, {"holder", report.holder}}},
+        {"day", report.day},
+        {"day_type", report.day_type},
+        {"utc_offset_hours", options.utc_offset_hours},
+        {"from", from_s},
+        {"to", to_s},
+        {"requests", report.requests},
+        {"trips", report.trips},
+        {"passengers", report.passengers},
+        {"cancellations", cancellations},
+        {"open", open_rides},
+        {"refusals", std::move(refusals)},
+        {"refusals_by_rule", std::move(by_rule)},
+        {"vehicles_used", report.vehicles_used},
+        {"vehicle_km", nullptr},  // the service is told positions, not distances driven
+        {"walk_mean_m", report.walk_mean_m},
+        {"incidents", report.incidents.size() - disengagements},
+        {"disengagements", disengagements},
+        {"incident_records", std::move(incidents_json)},
+        {"events_checked", report.events_checked},
+        {"violations", std::move(violations)},
+    };
+    return HttpResponse::json(body.dump());
+  }
+
   HttpResponse zone(const std::string& id, bool suspend) {
     const auto found = std::find_if(permit.permitted.begin(), permit.permitted.end(),
                                     [&](const geo::Zone& zone) { return zone.id == id; });
@@ -1469,7 +1662,7 @@ struct TaxiService::Impl {
 
   enum class Handler {
     kHealth, kMetrics, kNetwork, kPermit, kQuote, kRegister, kTelemetry, kAssignment, kStops, kIncidents, kPull,
-    kRequestRide, kGetRide, kCancelRide, kReassign, kFleet, kKpis, kSuspend, kResume, kAudit,
+    kRequestRide, kGetRide, kCancelRide, kReassign, kFleet, kKpis, kSuspend, kResume, kAudit, kReport,
   };
   struct Route {
     const char* method;
@@ -1504,6 +1697,7 @@ struct TaxiService::Impl {
         {"POST", "/api/v1/zones/*/suspend", Handler::kSuspend, true, {R::kOperator}, true},
         {"POST", "/api/v1/zones/*/resume", Handler::kResume, true, {R::kOperator}, true},
         {"GET", "/api/v1/audit", Handler::kAudit, true, {R::kOperator, R::kRegulator}, false},
+        {"GET", "/api/v1/report", Handler::kReport, true, {R::kOperator, R::kRegulator}, false},
     };
     const Route* matched = nullptr;
     const Route* path_match = nullptr;
@@ -1567,6 +1761,7 @@ struct TaxiService::Impl {
       case Handler::kSuspend: return zone(captured, true);
       case Handler::kResume: return zone(captured, false);
       case Handler::kAudit: return audit_records(request);
+      case Handler::kReport: return daily_report(request);
     }
     return HttpResponse::error(500, "unrouted");
   }

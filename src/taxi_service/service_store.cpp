@@ -35,6 +35,40 @@ CREATE TABLE IF NOT EXISTS zones (id TEXT PRIMARY KEY, suspended INTEGER NOT NUL
   actor TEXT NOT NULL);
 )sql";
 
+constexpr const char* kRideColumns =
+    "idx, rider, status, reason, rule, asked_origin_lat, asked_origin_lon, asked_destination_lat, "
+    "asked_destination_lon, origin_lat, origin_lon, destination_lat, destination_lon, pickup_stop, "
+    "dropoff_stop, passengers, requested, latest_pickup, vehicle, assigned, picked_up, dropped_off, ended";
+
+// One row of SELECT kRideColumns FROM rides.
+StoredRide read_ride(const SqliteStatement& rides) {
+  StoredRide r;
+  r.index = rides.integer(0);
+  r.rider = rides.text(1);
+  r.status = rides.text(2);
+  r.reason = rides.text(3);
+  r.rule = rides.text(4);
+  r.asked_origin_lat = rides.real(5);
+  r.asked_origin_lon = rides.real(6);
+  r.asked_destination_lat = rides.real(7);
+  r.asked_destination_lon = rides.real(8);
+  r.origin_lat = rides.real(9);
+  r.origin_lon = rides.real(10);
+  r.destination_lat = rides.real(11);
+  r.destination_lon = rides.real(12);
+  r.pickup_stop = rides.text(13);
+  r.dropoff_stop = rides.text(14);
+  r.passengers = rides.integer(15);
+  r.requested = rides.real(16);
+  r.latest_pickup = rides.real(17);
+  r.vehicle = rides.text(18);
+  r.assigned = rides.optional_real(19);
+  r.picked_up = rides.optional_real(20);
+  r.dropped_off = rides.optional_real(21);
+  r.ended = rides.optional_real(22);
+  return r;
+}
+
 enum Slot { kPutVehicle, kPutPosition, kPutRide, kAddRideEvent, kAddIncident, kSetZone, kSlotCount };
 
 }  // namespace
@@ -261,37 +295,11 @@ Result<StoredState> ServiceStore::load() {
   }
   BITGOEUL_ASSIGN_OR_RETURN(
       SqliteStatement rides,
-      db_->prepare("SELECT idx, rider, status, reason, rule, asked_origin_lat, asked_origin_lon, asked_destination_lat, "
-                   "asked_destination_lon, origin_lat, origin_lon, destination_lat, destination_lon, pickup_stop, "
-                   "dropoff_stop, passengers, requested, latest_pickup, vehicle, assigned, picked_up, dropped_off, ended "
-                   "FROM rides ORDER BY idx"));
+      db_->prepare(fmt::format("SELECT {} FROM rides ORDER BY idx", kRideColumns)));
   while (true) {
     BITGOEUL_ASSIGN_OR_RETURN(const bool row, rides.step());
     if (!row) break;
-    StoredRide r;
-    r.index = rides.integer(0);
-    r.rider = rides.text(1);
-    r.status = rides.text(2);
-    r.reason = rides.text(3);
-    r.rule = rides.text(4);
-    r.asked_origin_lat = rides.real(5);
-    r.asked_origin_lon = rides.real(6);
-    r.asked_destination_lat = rides.real(7);
-    r.asked_destination_lon = rides.real(8);
-    r.origin_lat = rides.real(9);
-    r.origin_lon = rides.real(10);
-    r.destination_lat = rides.real(11);
-    r.destination_lon = rides.real(12);
-    r.pickup_stop = rides.text(13);
-    r.dropoff_stop = rides.text(14);
-    r.passengers = rides.integer(15);
-    r.requested = rides.real(16);
-    r.latest_pickup = rides.real(17);
-    r.vehicle = rides.text(18);
-    r.assigned = rides.optional_real(19);
-    r.picked_up = rides.optional_real(20);
-    r.dropped_off = rides.optional_real(21);
-    r.ended = rides.optional_real(22);
+    StoredRide r = read_ride(rides);
     if (r.index != static_cast<int64_t>(state.rides.size())) {
       return corrupt("{}: ride {} follows ride {} (indices are dense)", path(), r.index,
                      static_cast<int64_t>(state.rides.size()) - 1);
@@ -308,6 +316,47 @@ Result<StoredState> ServiceStore::load() {
   BITGOEUL_ASSIGN_OR_RETURN(const bool counted, incidents.step());
   state.incidents = counted ? incidents.integer(0) : 0;
   return state;
+}
+
+Result<StoredDay> ServiceStore::load_day(double from_s, double to_s) {
+  StoredDay day;
+  BITGOEUL_ASSIGN_OR_RETURN(
+      SqliteStatement rides,
+      db_->prepare(fmt::format("SELECT {} FROM rides WHERE (requested >= ?1 AND requested < ?2) OR "
+                               "(picked_up >= ?1 AND picked_up < ?2) OR (dropped_off >= ?1 AND dropped_off < ?2) OR "
+                               "(ended >= ?1 AND ended < ?2) ORDER BY idx",
+                               kRideColumns)));
+  rides.bind(1, from_s).bind(2, to_s);
+  while (true) {
+    BITGOEUL_ASSIGN_OR_RETURN(const bool row, rides.step());
+    if (!row) break;
+    day.rides.push_back(read_ride(rides));
+  }
+  BITGOEUL_ASSIGN_OR_RETURN(
+      SqliteStatement incidents,
+      db_->prepare("SELECT id, vehicle, time, kind, note, lat, lon FROM incidents WHERE time >= ?1 AND time < ?2 "
+                   "ORDER BY time, id"));
+  incidents.bind(1, from_s).bind(2, to_s);
+  while (true) {
+    BITGOEUL_ASSIGN_OR_RETURN(const bool row, incidents.step());
+    if (!row) break;
+    StoredIncident incident;
+    incident.id = incidents.integer(0);
+    incident.vehicle = incidents.text(1);
+    incident.time = incidents.real(2);
+    incident.kind = incidents.text(3);
+    incident.note = incidents.text(4);
+    incident.lat = incidents.optional_real(5);
+    incident.lon = incidents.optional_real(6);
+    day.incidents.push_back(std::move(incident));
+  }
+  BITGOEUL_ASSIGN_OR_RETURN(SqliteStatement zones, db_->prepare("SELECT id, suspended, time, actor FROM zones ORDER BY id"));
+  while (true) {
+    BITGOEUL_ASSIGN_OR_RETURN(const bool row, zones.step());
+    if (!row) break;
+    day.zones.push_back({zones.text(0), zones.integer(1) != 0, zones.real(2), zones.text(3)});
+  }
+  return day;
 }
 
 Result<std::string> ServiceStore::dump() {

@@ -75,6 +75,20 @@ struct StoredIncident {
   std::optional<double> lon;
 };
 
+struct StoredZone {
+  std::string id;
+  bool suspended = false;
+  double time = 0.0;  // of its last suspension or resumption
+  std::string actor;
+};
+
+// What happened in one span of time (a day of the regulator's report), read from the store.
+struct StoredDay {
+  std::vector<StoredRide> rides;          // requested, picked up, dropped off or ended in [from, to), by index
+  std::vector<StoredIncident> incidents;  // recorded in [from, to), by time
+  std::vector<StoredZone> zones;          // every zone an operator ever suspended, as it stands now
+};
+
 struct StoredState {
   std::vector<StoredVehicle> vehicles;   // by index
   std::vector<StoredRide> rides;         // by index
@@ -108,6 +122,9 @@ class ServiceStore {
   // Returns the incident's id.
   Result<int64_t> add_incident(const StoredIncident& incident);
   Status set_zone_suspended(const std::string& zone, bool suspended, double time, const std::string& actor);
+
+  // The rides, incidents and zone states of [from_s, to_s) (seconds since the epoch), straight from the file.
+  Result<StoredDay> load_day(double from_s, double to_s);
 
   // Every row of every table as text, in a fixed order: tests compare it before and after a refused request.
   Result<std::string> dump();

@@ -70,9 +70,6 @@ Result<std::vector<RecordedIncident>> read_incidents_csv(const std::string& path
   return incidents;
 }
 
-namespace {
-
-// Why `vehicle` may not pick up at `time_s` (empty when it may).
 std::string broken_pickup_rule(const PermitRules& rules, uint32_t vehicle, double time_s) {
   if (rules.pickup_allowed(vehicle, time_s)) return {};
   if (rules.permit().max_vehicles > 0 && vehicle >= rules.permit().max_vehicles) return "fleet cap";
@@ -80,8 +77,6 @@ std::string broken_pickup_rule(const PermitRules& rules, uint32_t vehicle, doubl
   if (!rules.open_at(time_s) && !rules.open_at(time_s - 1e-6)) return "operating hours";
   return "safety driver";
 }
-
-}  // namespace
 
 Result<RegulatorReport> build_regulator_report(const Permit& permit, const std::string& run_dir) {
   RegulatorReport report;

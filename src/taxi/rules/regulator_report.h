@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "geo/lat_lon.h"
 #include "taxi/rules/permit.h"
+#include "taxi/rules/permit_rules.h"
 
 namespace bitgoeul::taxi::rules {
 
@@ -55,6 +56,11 @@ struct RegulatorReport {
   std::vector<Violation> violations;
   uint64_t events_checked = 0;      // vehicle events checked against the permit
 };
+
+// The rule a pick-up by `vehicle` (fleet index) at `time_s` (seconds since the service day's midnight) breaks:
+// "fleet cap", "suspension", "operating hours" or "safety driver"; empty when the permit allows it. The simulator's
+// report and the live service's (GET /api/v1/report) judge pick-ups with it.
+std::string broken_pickup_rule(const PermitRules& rules, uint32_t vehicle, double time_s);
 
 // Reads a run's incidents.csv; errors name the file, line and column.
 Result<std::vector<RecordedIncident>> read_incidents_csv(const std::string& path);
