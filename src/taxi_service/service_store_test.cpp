@@ -166,5 +166,50 @@ TEST(ServiceStore, DamagedRowsAreNamedOnLoad) {
   EXPECT_NE(state.status().message().find("vehicle 'v1'"), std::string::npos) << state.status().to_string();
 }
 
+TEST(ServiceStore, ADayHoldsTheRidesAndIncidentsOfItsSpanOnly) {
+  const std::string path = fresh_path("day.sqlite");
+  auto store = ServiceStore::open(path);
+  ASSERT_TRUE(store.is_ok()) << store.status().to_string();
+  const double from = 1.7e9, to = 1.7e9 + 86400;
+  StoredRide before = ride(0);  // requested and over the day before
+  before.status = "rejected";
+  before.requested = from - 10;
+  before.ended = from - 10;
+  before.assigned.reset();
+  before.picked_up.reset();
+  before.dropped_off.reset();
+  StoredRide across = ride(1);  // requested the day before, dropped off on the day
+  across.status = "completed";
+  across.requested = from - 100;
+  across.picked_up = from - 50;
+  across.dropped_off = from + 50;
+  StoredRide last = ride(2);  // requested at the day's last second
+  last.requested = to - 1;
+  last.assigned = to - 1;
+  StoredRide after = ride(3);  // the next day's first
+  after.requested = to;
+  after.assigned = to;
+  ASSERT_TRUE((*store)->begin().is_ok());
+  for (const StoredRide& r : {before, across, last, after}) ASSERT_TRUE((*store)->put_ride(r).is_ok());
+  ASSERT_TRUE((*store)->add_incident({0, "v1", from - 1, "incident", "", std::nullopt, std::nullopt}).is_ok());
+  ASSERT_TRUE((*store)->add_incident({0, "v2", from, "disengagement", "cyclist", 37.5, 127.1}).is_ok());
+  ASSERT_TRUE((*store)->add_incident({0, "v1", to, "incident", "", std::nullopt, std::nullopt}).is_ok());
+  ASSERT_TRUE((*store)->set_zone_suspended("north", true, from + 5, "operator:ops").is_ok());
+  ASSERT_TRUE((*store)->commit().is_ok());
+  auto day = (*store)->load_day(from, to);
+  ASSERT_TRUE(day.is_ok()) << day.status().to_string();
+  ASSERT_EQ(day->rides.size(), 2u);
+  EXPECT_EQ(day->rides[0], across);
+  EXPECT_EQ(day->rides[1], last);
+  ASSERT_EQ(day->incidents.size(), 1u);
+  EXPECT_EQ(day->incidents[0].vehicle, "v2");
+  EXPECT_EQ(day->incidents[0].lon, 127.1);
+  ASSERT_EQ(day->zones.size(), 1u);
+  EXPECT_EQ(day->zones[0].id, "north");
+  EXPECT_TRUE(day->zones[0].suspended);
+  EXPECT_EQ(day->zones[0].time, from + 5);
+  EXPECT_EQ(day->zones[0].actor, "operator:ops");
+}
+
 }  // namespace
 }  // namespace bitgoeul::taxi_service
