@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds with warnings as errors, runs every test; then runs the unit tests again under
 # AddressSanitizer + UndefinedBehaviorSanitizer (clang 14) and each fuzz target for a short time.
-#   FUZZ_SECONDS=N  how long each fuzz target runs (default 20)
+#   FUZZ_SECONDS=N  how long each fuzz target runs (default 15)
 set -euo pipefail
 shopt -s nullglob
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jobs="$(nproc)"
-fuzz_seconds="${FUZZ_SECONDS:-20}"
+fuzz_seconds="${FUZZ_SECONDS:-15}"
 
 "$root/scripts/install_deps.sh"
 
@@ -21,27 +21,49 @@ BITGOEUL_REQUIRE_SLURM=1 ctest --test-dir "$root/build/release" --output-on-fail
 
 echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer, and the fuzz targets (clang 14, one build) [${SECONDS}s]"
 # One clang build serves both: the libraries carry ASan + UBSan and libFuzzer's coverage hooks (fuzzer-no-link),
-# which unit tests linked without libFuzzer ignore. -O1 keeps the sanitized tests quick to build and to run.
-CXX=clang++-14 BUILD_DIR="$root/build/clang" "$root/scripts/build.sh" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 \
-  -DBITGOEUL_WERROR=ON -DBITGOEUL_SANITIZE=ON -DBITGOEUL_FUZZ=ON -DBITGOEUL_BENCH=OFF
+# which unit tests linked without libFuzzer ignore. -O1 keeps the sanitized tests quick to build and to run; only
+# the unit tests and the fuzz targets are built (the command and the benchmarks are the release build's).
+clang_dir="$root/build/clang"
+CXX=clang++-14 cmake -S "$root" -B "$clang_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 \
+  -DBITGOEUL_WERROR=ON -DBITGOEUL_SANITIZE=ON -DBITGOEUL_FUZZ=ON -DBITGOEUL_BENCH=OFF >/dev/null
+clang_targets="$(ctest --test-dir "$clang_dir" -N -L unit | sed -n 's/^ *Test *#[0-9]*: *//p' | tr '\n' ' ')"
+for corpus in "$root"/tests/fuzz/*/; do clang_targets+="$(basename "$corpus")_fuzz "; done
+# shellcheck disable=SC2086
+cmake --build "$clang_dir" --target $clang_targets
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir "$root/build/clang" --output-on-failure -j "$jobs" -L unit
+  ctest --test-dir "$clang_dir" --output-on-failure -j "$jobs" -L unit
 
-echo "== fuzz targets, ${fuzz_seconds}s each (libFuzzer) [${SECONDS}s]"
+echo "== fuzz targets, ${fuzz_seconds}s each, ${jobs} at a time (libFuzzer) [${SECONDS}s]"
+fuzz_logs="$(mktemp -d)"
+# Runs one target on a copy of its seed corpus; the whole log on a finding (input, base64, stack).
+fuzz_one() {
+  local name="$1" target work
+  target="$(find "$clang_dir" -type f -name "${name}_fuzz" -perm -u+x | head -n 1)"
+  [ -n "$target" ] || { echo "no fuzz executable for tests/fuzz/$name" >"$fuzz_logs/$name.log"; return 1; }
+  work="$(mktemp -d)"
+  cp "$root/tests/fuzz/$name"/* "$work"/
+  local status=0
+  "$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 "$work" >"$fuzz_logs/$name.log" 2>&1 ||
+    status=$?
+  rm -rf "$work"
+  return "$status"
+}
+declare -A fuzz_pid=()
 for corpus in "$root"/tests/fuzz/*/; do
   name="$(basename "$corpus")"
-  target="$(find "$root/build/clang" -type f -name "${name}_fuzz" -perm -u+x | head -n 1)"
-  [ -n "$target" ] || { echo "no fuzz executable for tests/fuzz/$name" >&2; exit 1; }
-  work="$(mktemp -d)"
-  cp "$corpus"/* "$work"/
-  echo "-- $name"
-  # The whole log on a finding (the input, its base64 and the stack), two lines otherwise.
-  if ! "$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 "$work" >"$work.log" 2>&1; then
-    tail -n 80 "$work.log"
-    echo "fuzz target ${name}_fuzz found a failing input (corpus tests/fuzz/$name)" >&2
-    exit 1
-  fi
-  tail -n 2 "$work.log"
-  rm -rf "$work" "$work.log"
+  fuzz_one "$name" &
+  fuzz_pid[$name]=$!
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 1; done
 done
+fuzz_failed=""
+for name in "${!fuzz_pid[@]}"; do
+  if wait "${fuzz_pid[$name]}"; then
+    echo "-- $name: $(tail -n 1 "$fuzz_logs/$name.log")"
+  else
+    echo "-- $name: FAILED"; tail -n 80 "$fuzz_logs/$name.log"
+    fuzz_failed+="$name "
+  fi
+done
+rm -rf "$fuzz_logs"
+[ -z "$fuzz_failed" ] || { echo "fuzz targets found failing inputs: $fuzz_failed(corpora in tests/fuzz/)" >&2; exit 1; }
 echo "all tests passed [${SECONDS}s]"
