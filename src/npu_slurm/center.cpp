@@ -277,6 +277,19 @@ Result<JobRow> Center::submit(const Principal& caller, const SubmitRequest& requ
     return invalid_input("--gres {}: no such device type in this center (it has {})", gres.to_string(), known);
   }
   const DeviceTypeRow device_type = *type;
+  // A shape no node set of the cluster can hold (more nodes than carry the type, more cards than a node has) is
+  // refused at admission (below) rather than by sbatch after the job was recorded. Asked before the store's write
+  // transaction, which must not wait on Slurm.
+  BITGOEUL_ASSIGN_OR_RETURN(std::vector<BackendNode> cluster_nodes, backend_->nodes());
+  uint32_t fitting_nodes = 0;
+  uint32_t most_per_node = 0;
+  for (const BackendNode& node : cluster_nodes) {
+    for (const NodeGres& g : node.gres) {
+      if (g.name != gres.name || g.type != gres.type) continue;
+      most_per_node = std::max(most_per_node, g.count);
+      if (g.count >= gres.count) ++fitting_nodes;
+    }
+  }
   // Jobs that ended since the last look give their devices back before admission counts them.
   BITGOEUL_RETURN_IF_ERROR(refresh().status());
 
@@ -312,6 +325,11 @@ Result<JobRow> Center::submit(const Principal& caller, const SubmitRequest& requ
   if (devices > device_type.devices) {
     return invalid_input("rejected: {} {} requested, but the center has {}", devices, device_type.name,
                          device_type.devices);
+  }
+  if (fitting_nodes < nodes) {
+    return invalid_input("rejected: --nodes {} with --gres {}, but the cluster has {} node(s) with {} or more {}:{} "
+                         "cards (at most {} per node)",
+                         nodes, gres.to_string(), fitting_nodes, gres.count, gres.name, gres.type, most_per_node);
   }
   BITGOEUL_RETURN_IF_ERROR(ledger->check_quota(project, k, int64_t{devices} * npu::kMilliPerDevice));
   const double hours = device_type.billing_weight * devices * static_cast<double>(limit_s) / kHourS;

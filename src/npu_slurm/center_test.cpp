@@ -325,6 +325,10 @@ TEST_F(CenterTest, HostileAndBadSubmissionsChangeNothing) {
   rejected(r, "--nodes");
   r.nodes = int64_t{1} << 40;
   rejected(r, "--nodes");
+  // 12 cards fit the center's 16, but only two nodes carry RNGD cards: refused before Slurm sees it.
+  r = request("npu:rngd:4", "10", 10);
+  r.nodes = 3;
+  rejected(r, "the cluster has 2 node(s) with 4 or more npu:rngd cards");
   r = request("npu:rngd:1", "10", 10);
   r.script = "#!/bin/bash\n#SBATCH --gres=npu:rngd:16\nsleep 1\n";
   rejected(r, "job.sh: line 2");
