@@ -450,10 +450,7 @@ bool FleetState::execute_stop(uint32_t vehicle_id, const Stop& stop, double now_
   if (found == vehicle.plan.end()) return false;
   if (stop.kind == Stop::Kind::kDropoff && requests_[stop.request].status != RequestStatus::kOnboard) return false;
   // A pick-up confirmed before the drop-off that frees its seat would seat more riders than the vehicle has.
-  if (stop.kind == Stop::Kind::kPickup &&
-      vehicle.onboard + requests_[stop.request].request.passengers > vehicle.capacity) {
-    return false;
-  }
+  if (stop.kind == Stop::Kind::kPickup && !fits_aboard(vehicle_id, stop.request)) return false;
   // The vehicle is at the stop: on the side it was heading to, else the first one.
   const bool heading_there = vehicle.driving && found == vehicle.plan.begin();
   stop_driving(vehicle, now_s);

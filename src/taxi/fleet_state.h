@@ -142,6 +142,10 @@ class FleetState {
   // is aboard, for a pick-up whose riders fit in the free seats: it stands at the stop now. Returns false and
   // changes nothing otherwise (a replayed, forged or out-of-order confirmation).
   bool execute_stop(uint32_t vehicle, const Stop& stop, double now_s);
+  // Whether the riders of `request` fit in the vehicle's free seats now.
+  bool fits_aboard(uint32_t vehicle, uint32_t request) const {
+    return vehicles_[vehicle].onboard + requests_[request].request.passengers <= vehicles_[vehicle].capacity;
+  }
   // Takes an assigned rider not yet picked up out of their vehicle's plan: pending again, in request order.
   // Returns false and changes nothing unless the request is assigned.
   bool unassign(uint32_t request, double now_s);

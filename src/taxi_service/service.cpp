@@ -1148,7 +1148,7 @@ struct TaxiService::Impl {
     if (!pickup && fleet->requests()[*r].status != taxi::RequestStatus::kOnboard) {
       return HttpResponse::error(409, fmt::format("{} is not aboard: confirm its pick-up first", rid));
     }
-    if (pickup && fleet->vehicles()[v].onboard + fleet->requests()[*r].request.passengers > fleet->vehicles()[v].capacity) {
+    if (pickup && !fleet->fits_aboard(v, *r)) {
       return HttpResponse::error(409, fmt::format("{} does not fit in vehicle '{}' before its drop-offs", rid, id));
     }
     const Now at = now();
