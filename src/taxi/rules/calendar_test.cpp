@@ -34,6 +34,11 @@ TEST(Calendar, KoreanDayTypes) {
   EXPECT_EQ(*day_type({2026, 9, 25}), DayType::kHoliday);           // Chuseok
   EXPECT_EQ(*day_type({2025, 10, 8}), DayType::kHoliday);           // substitute for Chuseok on a Sunday
   EXPECT_EQ(*day_type({2026, 6, 3}), DayType::kHoliday);            // local elections
+  EXPECT_EQ(*day_type({2026, 7, 17}), DayType::kHoliday);           // Constitution Day, restored in 2026
+  EXPECT_EQ(*day_type({2025, 7, 17}), DayType::kWeekday);           // not yet a holiday in 2025
+  EXPECT_EQ(*day_type({2027, 7, 19}), DayType::kHoliday);           // substitute for 17 July 2027, a Saturday
+  EXPECT_EQ(*day_type({2027, 2, 8}), DayType::kHoliday);            // substitute for Seollal's Sunday
+  EXPECT_EQ(*day_type({2027, 9, 15}), DayType::kHoliday);           // Chuseok 2027
   EXPECT_EQ(*day_type({2026, 12, 24}), DayType::kWeekday);
   EXPECT_EQ(*day_type({2026, 12, 24}, {{2026, 12, 24}}), DayType::kHoliday);  // a permit's extra holiday
   const auto outside = day_type({2031, 1, 6});

@@ -3,7 +3,8 @@
 // substitute holidays (article 3: Seollal and Chuseok falling on a Sunday or another holiday; Children's Day,
 // national holidays, Buddha's Birthday and Christmas falling on a Saturday or Sunday), election days and temporary
 // holidays declared by the government. Lunar dates as announced by the Korea Astronomy and Space Science Institute.
-// Maintained by hand: add each year when the government announces it, and update last_holiday_year().
+// Constitution Day (17 July) is a public holiday again from 2026 (Act on Public Holidays as amended on
+// 29 January 2026). Maintained by hand: add each year when the government announces it, and update last_holiday_year().
 
 #include "taxi/rules/calendar.h"
 
@@ -65,6 +66,7 @@ const std::vector<Holiday>& korean_public_holidays() {
       {{2026, 5, 25}, "Substitute holiday (Buddha's Birthday)"},
       {{2026, 6, 3}, "Local elections day"},
       {{2026, 6, 6}, "Memorial Day"},
+      {{2026, 7, 17}, "Constitution Day"},
       {{2026, 8, 15}, "Liberation Day"},
       {{2026, 8, 17}, "Substitute holiday (Liberation Day)"},
       {{2026, 9, 24}, "Chuseok holiday"},
@@ -84,6 +86,8 @@ const std::vector<Holiday>& korean_public_holidays() {
       {{2027, 5, 5}, "Children's Day"},
       {{2027, 5, 13}, "Buddha's Birthday"},
       {{2027, 6, 6}, "Memorial Day"},
+      {{2027, 7, 17}, "Constitution Day"},
+      {{2027, 7, 19}, "Substitute holiday (Constitution Day)"},
       {{2027, 8, 15}, "Liberation Day"},
       {{2027, 8, 16}, "Substitute holiday (Liberation Day)"},
       {{2027, 9, 14}, "Chuseok holiday"},
