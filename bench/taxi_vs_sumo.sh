@@ -97,11 +97,7 @@ span_args=()
 [ -z "$end" ] || span_args+=(--end "$end")
 vehicle_args=()
 [ -z "$vehicles" ] || vehicle_args=(--vehicles "$vehicles")
-settings() {  # SCENARIO_OUT GRAPH DEMAND: writes the comparison scenario, prints its settings
-  "$py" "$helper" scenario "$scenario" "$1" --graph "$2" --demand "$3" "${span_args[@]}" "${vehicle_args[@]}" \
-    "${keep_rebalance[@]}" "${keep_congestion[@]}"
-}
-assignments="$(settings "$work/compare.toml" /dev/null /dev/null)"
+assignments="$("$py" "$helper" scenario "$scenario" "${span_args[@]}" "${vehicle_args[@]}")"
 eval "$assignments"
 [ -n "$map" ] || map="$sc_scenario_map"
 [ -n "$trips" ] || trips="$sc_trips_per_day"
@@ -126,19 +122,21 @@ case "$sc_demand_source" in
     fi
     cp "$sc_demand_file" "$demand" ;;
 esac
-# The comparison scenario: the imported graph, this demand file, the span and fleet asked for; rebalancing and
-# congestion factors off unless kept (SUMO's taxi device has neither).
-assignments="$(settings "$work/compare.toml" "$graph" "$demand")"
-eval "$assignments"
 echo "scenario $scenario: $(($(wc -l <"$demand") - 1)) requests $sc_start-$sc_end, $sc_vehicles vehicles x" \
   "$sc_capacity seats, max wait ${sc_max_wait_s} s, dwell ${sc_dwell_s} s, map $map"
+# Our engine on the scenario itself, with the imported graph, this demand, the span and fleet asked for;
+# rebalancing and congestion factors off unless kept (SUMO's taxi device has neither).
+ours_args=(--map "$graph" --demand "$demand" --vehicles "$sc_vehicles" --start "$sc_start" --end "$sc_end")
+[ ${#keep_rebalance[@]} -gt 0 ] || ours_args+=(--no-rebalance)
+[ ${#keep_congestion[@]} -gt 0 ] || ours_args+=(--free-flow)
 
 # --- Our engine, both policies; the vehicles' start positions come from its event log.
 runs="$work/runs.csv"
 echo "policy,algorithm,ours_dir,sumo_dir,ours_wall_s,ours_cpu_s,sumo_wall_s,sumo_cpu_s" >"$runs"
 for policy in nearest_idle insertion; do
   timed "$work/ours_$policy.time" \
-    "$bitgoeul" taxi simulate "$work/compare.toml" --policy "$policy" -o "$work/ours_$policy" >"$work/ours_$policy.log"
+    "$bitgoeul" taxi simulate "$scenario" "${ours_args[@]}" --policy "$policy" -o "$work/ours_$policy" \
+    >"$work/ours_$policy.log"
 done
 
 # --- SUMO: the same OSM map through netconvert (passenger roads only, junctions joined, traffic lights guessed as
@@ -153,7 +151,7 @@ netconvert --osm-files "$map" "${type_args[@]}" -o "$work/map.net.xml" --keep-ed
   --remove-edges.isolated --geometry.remove --roundabouts.guess --ramps.guess --junctions.join --tls.guess-signals \
   --tls.discard-simple --tls.join --no-turnarounds.except-deadend --no-warnings >"$work/netconvert.log" 2>&1
 "$py" "$helper" sumo --net "$work/map.net.xml" --demand "$demand" \
-  --starts "$work/ours_nearest_idle/vehicle_events.csv" --scenario "$work/compare.toml" --out "$work"
+  --starts "$work/ours_nearest_idle/vehicle_events.csv" --scenario "$scenario" --begin-s "$sc_begin_s" --out "$work"
 
 run_sumo() {  # ALGORITHM PERIOD DIR [PARAMS]
   local algorithm="$1" period="$2" dir="$3" params="${4:-}"

@@ -43,6 +43,13 @@ if "$bitgoeul" taxi simulate "$root/scenarios/pilot-zone.toml" -o "$work/e" --no
    ! grep -q ",reposition," "$work/e/vehicle_events.csv" && grep -q ",reposition," "$work/a/vehicle_events.csv" &&
    python3 -c "import json,sys; t=json.load(open(sys.argv[1])); assert t['simulate_s'] >= 0" "$work/e/timing.json"; then
   pass "--no-rebalance and --free-flow; timing.json"; else fail "--no-rebalance and --free-flow; timing.json"; fi
+if "$bitgoeul" taxi simulate "$root/scenarios/pilot-zone.toml" -o "$work/f" --start 08:00 --end 09:00 >/dev/null 2>&1 &&
+   python3 - "$work/f/trips.csv" <<'PY'
+import csv, sys
+times = [float(t["request_time_s"]) for t in csv.DictReader(open(sys.argv[1]))]
+assert times and min(times) >= 8 * 3600 and max(times) < 9 * 3600, (min(times), max(times))
+PY
+then pass "--start/--end narrow the span"; else fail "--start/--end narrow the span"; fi
 
 # --- Demand tools.
 data="$root/../shared/data/gwangju"
@@ -55,6 +62,10 @@ if "$bitgoeul" taxi demand generate --zones "$data/dongs.geojson" --parent-zones
 printf 'map = "m.osm"\n[fleet]\nvehicels = 3\n' >"$work/typo.toml"
 expect_error "misspelt scenario key" "typo.toml:3: fleet.vehicels: unknown key" "$bitgoeul" taxi simulate "$work/typo.toml"
 expect_error "missing scenario" "no-such.toml" "$bitgoeul" taxi simulate "$work/no-such.toml"
+expect_error "bad --start" "--start: '8h' is not a time HH:MM" "$bitgoeul" taxi simulate \
+  "$root/scenarios/pilot-zone.toml" --start 8h -o "$work/g"
+expect_error "span ending before it starts" "--start/--end: the span must end after it starts" "$bitgoeul" taxi \
+  simulate "$root/scenarios/pilot-zone.toml" --start 09:00 --end 08:00 -o "$work/g"
 printf 'request_time_s,origin_lat,origin_lon,destination_lat,destination_lon\n10,37.51,127.10,37.52,127.11\n20,x,127.1,37.52,127.11\n' >"$work/bad_demand.csv"
 expect_error "bad demand row" "bad_demand.csv:3: column 'origin_lat'" "$bitgoeul" taxi simulate \
   "$root/scenarios/pilot-zone.toml" --demand "$work/bad_demand.csv" -o "$work/d"

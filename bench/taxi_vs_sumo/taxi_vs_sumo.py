@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """Helper of bench/taxi_vs_sumo.sh: turns one Bitgoeul scenario into the inputs of both engines and compares them.
 
-  scenario  SCENARIO OUT.toml --graph G --demand CSV [--vehicles N] [--start HH:MM] [--end HH:MM]
-            [--keep-rebalance] [--keep-congestion]
-            writes the comparison scenario (our engine) and prints shell assignments (sc_*) of what the bench needs
-  sumo      --net NET --demand CSV --starts VEHICLE_EVENTS --scenario OUT.toml --out DIR
+  scenario  SCENARIO [--vehicles N] [--start HH:MM] [--end HH:MM]
+            prints shell assignments (sc_*) of what the bench needs from the scenario (our engine reads the scenario
+            itself, with `taxi simulate`'s --map, --demand, --vehicles, --start, --end, --no-rebalance, --free-flow)
+  sumo      --net NET --demand CSV --starts VEHICLE_EVENTS --scenario SCENARIO --begin-s S --out DIR
             maps requests and vehicle start positions to SUMO edges and writes persons.rou.xml and taxis.rou.xml
   run       --deadlines CSV --end S [--check-s S] -- SUMO_ARGS...
             runs SUMO under TraCI, removing persons still without a taxi at their deadline
@@ -29,28 +29,6 @@ import xml.etree.ElementTree as ET
 # --- scenario -------------------------------------------------------------------------------------------------
 
 
-def toml_value(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value)  # a JSON string is a valid TOML basic string
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    raise ValueError(f"cannot write {value!r} as TOML")
-
-
-def write_toml(path, top, tables):
-    with open(path, "w") as out:
-        for key, value in top.items():
-            out.write(f"{key} = {toml_value(value)}\n")
-        for name, table in tables.items():
-            out.write(f"\n[{name}]\n")
-            for key, value in table.items():
-                out.write(f"{key} = {toml_value(value)}\n")
-
-
 def clock_s(text):
     hours, minutes = text.split(":")
     return int(hours) * 3600 + int(minutes) * 60
@@ -63,26 +41,18 @@ def sumo_begin_s(start_s):
 
 
 def command_scenario(args):
-    """The comparison scenario: the user's scenario with the map replaced by the imported graph, the demand by the
-    CSV both engines read, and (unless kept) rebalancing and congestion factors off, because SUMO's taxi device has
-    neither: idle SUMO taxis park where they dropped their last rider, and SUMO's travel times come from its own
-    traffic, not from an hourly factor."""
+    """What the shell script needs from the scenario to generate the same demand and to configure SUMO alike, with
+    the fleet size and span the user asked for."""
     with open(args.scenario, "rb") as f:
         doc = tomllib.load(f)
+    if "permit" in doc:
+        sys.exit(f"{args.scenario}: has a [permit]; SUMO's taxi device has no permit to compare with (use a "
+                 "scenario without one, e.g. scenarios/pilot-zone.toml)")
     fleet = dict(doc.get("fleet", {}))
     if args.vehicles:
         fleet["vehicles"] = args.vehicles
-    top = {"name": doc.get("name", os.path.splitext(os.path.basename(args.scenario))[0]) + "-vs-sumo",
-           "map": os.path.abspath(args.graph), "seed": doc.get("seed", 1),
-           "start": args.start or doc.get("start", "00:00"), "end": args.end or doc.get("end", "24:00"),
-           "drain_minutes": doc.get("drain_minutes", 60)}
-    tables = {"demand": {"source": "file", "file": os.path.abspath(args.demand)}, "fleet": fleet,
-              "service": doc.get("service", {}), "dispatch": doc.get("dispatch", {})}
-    if args.keep_rebalance and "rebalance" in doc:
-        tables["rebalance"] = doc["rebalance"]
-    if args.keep_congestion and "congestion" in doc:
-        tables["congestion"] = doc["congestion"]
-    write_toml(args.output, top, tables)
+    top = {"seed": doc.get("seed", 1), "start": args.start or doc.get("start", "00:00"),
+           "end": args.end or doc.get("end", "24:00"), "drain_minutes": doc.get("drain_minutes", 60)}
 
     # What the shell script needs to generate the same demand and to configure SUMO alike.
     demand = doc.get("demand", {})
@@ -229,7 +199,7 @@ def command_sumo(args):
     max_wait_s = 60.0 * float(service.get("max_wait_minutes", 10))
     dwell_s = float(service.get("dwell_seconds", 30))
     capacity = int(fleet.get("capacity", 4))
-    begin_s = clock_s(doc.get("start", "00:00"))
+    begin_s = args.begin_s
 
     net = sumolib.net.readNet(args.net)
     snapper = EdgeSnapper(net, max_walk_m)
@@ -430,19 +400,15 @@ def main():
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("scenario")
     p.add_argument("scenario")
-    p.add_argument("output")
-    p.add_argument("--graph", required=True)
-    p.add_argument("--demand", required=True)
     p.add_argument("--vehicles", type=int, default=0)
     p.add_argument("--start", default="")
     p.add_argument("--end", default="")
-    p.add_argument("--keep-rebalance", action="store_true")
-    p.add_argument("--keep-congestion", action="store_true")
     p = commands.add_parser("sumo")
     p.add_argument("--net", required=True)
     p.add_argument("--demand", required=True)
     p.add_argument("--starts", required=True)
     p.add_argument("--scenario", required=True)
+    p.add_argument("--begin-s", type=int, required=True)
     p.add_argument("--out", required=True)
     p = commands.add_parser("run")
     p.add_argument("--deadlines", required=True)

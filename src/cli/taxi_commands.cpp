@@ -166,6 +166,8 @@ struct SimulateOptions {
   std::string policy;
   int64_t vehicles = 0;
   int64_t seed = -1;
+  std::string start;
+  std::string end;
   bool verify = false;
   bool no_rebalance = false;
   bool free_flow = false;
@@ -216,6 +218,18 @@ Status run_simulate(const SimulateOptions& options) {
     file.scenario.dispatch.policy = policies.at(options.policy);
   }
   if (options.vehicles > 0) file.scenario.fleet.size = static_cast<uint32_t>(options.vehicles);
+  if (!options.start.empty()) {
+    BITGOEUL_ASSIGN_OR_RETURN(file.scenario.start_s, parse_clock(options.start, "--start"));
+  }
+  if (!options.end.empty()) {
+    BITGOEUL_ASSIGN_OR_RETURN(file.scenario.end_s, parse_clock(options.end, "--end"));
+  }
+  if (file.scenario.end_s <= file.scenario.start_s) {
+    return invalid_input("--start/--end: the span must end after it starts ({} to {} s after midnight)",
+                         file.scenario.start_s, file.scenario.end_s);
+  }
+  file.demand.synthetic.start_s = file.scenario.start_s;
+  file.demand.synthetic.end_s = file.scenario.end_s;
   if (options.no_rebalance) file.scenario.rebalance.enabled = false;
   if (options.free_flow) file.scenario.travel_time_factor.fill(1.0);
   PhaseTimer timer;
@@ -322,6 +336,8 @@ void add_simulate_command(CLI::App& taxi, CommandRegistry& registry) {
       ->check(CLI::IsMember({"nearest_idle", "batch_matching", "insertion", "rtv"}));
   command->add_option("--vehicles", options->vehicles, "Fleet size instead of the scenario's")->check(CLI::PositiveNumber);
   command->add_option("--seed", options->seed, "Random seed instead of the scenario's")->check(CLI::NonNegativeNumber);
+  command->add_option("--start", options->start, "Start of the simulated span instead of the scenario's, HH:MM");
+  command->add_option("--end", options->end, "End of the simulated span (requests stop) instead of the scenario's, HH:MM");
   command->add_flag("--verify", options->verify, "Check every invariant after every event (slow)");
   command->add_flag("--no-rebalance", options->no_rebalance, "Switch off the scenario's [rebalance]");
   command->add_flag("--free-flow", options->free_flow, "Ignore the scenario's [congestion]: free-flow travel times");
