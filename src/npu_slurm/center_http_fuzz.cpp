@@ -5,111 +5,42 @@
 //
 // Input: byte 0 picks the route, byte 1 the token; the rest is the body, the path id or the query value.
 
-#include <stdlib.h>
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstdio>
-#include <filesystem>
-#include <memory>
-#include <optional>
+#include <cstdlib>
 #include <string>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "core/clock.h"
-#include "npu/cluster_file.h"
-#include "npu/tenants.h"
 #include "npu_slurm/center.h"
 #include "npu_slurm/center_http.h"
-#include "npu_slurm/fake_backend.h"
+#include "npu_slurm/testing.h"
 
 namespace {
 
 using namespace bitgoeul;
 using namespace bitgoeul::npu_slurm;
 
-constexpr const char* kCluster = R"(
-name = "fuzz"
-[[device_types]]
-name = "RNGD"
-vendor = "FuriosaAI"
-resource = "furiosa.ai/rngd"
-[[nodes]]
-name = "rngd"
-count = 2
-device_type = "RNGD"
-devices = 8
-)";
-
-constexpr const char* kTenants = R"(
-[[tenants]]
-name = "public"
-kind = "programme"
-[[tenants]]
-name = "univ"
-kind = "organisation"
-parent = "public"
-maximum = { RNGD = 4 }
-voucher_device_hours = 1000
-[[tenants]]
-name = "univ-vision"
-kind = "project"
-parent = "univ"
-[[tenants]]
-name = "startup"
-kind = "organisation"
-parent = "public"
-[[tenants]]
-name = "other"
-kind = "project"
-parent = "startup"
-maximum = { RNGD = 4 }
-)";
-
 [[noreturn]] void die(const std::string& why) {
   std::fprintf(stderr, "center_http_fuzz: %s\n", why.c_str());
   std::abort();
 }
 
-struct World {
-  std::string dir;
-  SimulatedClock clock{1'800'000'000};
-  std::optional<CenterStore> store;
-  std::optional<FakeBackend> backend;
-  std::optional<Center> center;
-  std::optional<CenterHttp> http;
+// The center of npu_slurm/testing.h, with vouchers too large to run out: a long run keeps admitting jobs.
+struct World : testing::TestCenter {
   std::string tenant_token, other_token;
 
   World() {
-    char dir_template[] = "/tmp/center_http_fuzz_XXXXXX";
-    if (::mkdtemp(dir_template) == nullptr) die("mkdtemp failed");
-    dir = dir_template;
-    Result<CenterStore> opened = CenterStore::open(dir + "/center.sqlite", true);
-    if (!opened.is_ok()) die(opened.status().to_string());
-    store.emplace(std::move(*opened));
-    Result<npu::Cluster> cluster = npu::parse_cluster(kCluster, "cluster.toml");
-    if (!cluster.is_ok()) die(cluster.status().to_string());
-    Result<npu::Tenants> tenants = npu::parse_tenants(kTenants, "tenants.toml", *cluster);
-    if (!tenants.is_ok()) die(tenants.status().to_string());
-    if (!store->import_registry(*cluster, *tenants).is_ok()) die("import_registry failed");
-    backend.emplace(std::vector<FakeNode>{{"rngd1", "npu", "rngd", 8}, {"rngd2", "npu", "rngd", 8}}, clock);
-    center.emplace(*store, *backend, clock, CenterOptions{dir + "/jobs", 120});
-    http.emplace(*center, *store);
+    Status started =
+        start("center_http_fuzz", {.tenants = {.public_voucher_h = 1e6, .univ_voucher_h = 1000}, .http = true});
+    if (!started.is_ok()) die(started.to_string());
     if (!issue_first_operator_token(*store, clock).is_ok()) die("first operator token");
-    Principal op;
-    op.name = "operator";
-    tenant_token = *center->issue_token(op, "univ-vision", "fuzz");
-    other_token = *center->issue_token(op, "other", "fuzz");
-  }
-
-  ~World() {
-    http.reset();
-    center.reset();
-    store.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
+    Result<std::string> tenant = issue_token("univ-vision", "fuzz");
+    Result<std::string> other = issue_token("startup-speech", "fuzz");
+    if (!tenant.is_ok() || !other.is_ok()) die("tenant tokens");
+    tenant_token = *tenant;
+    other_token = *other;
   }
 
   // Everything a request could change.

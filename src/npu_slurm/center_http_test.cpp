@@ -2,126 +2,43 @@
 // their own jobs, and hostile requests — each answered with a 4xx whose {"error"} names the field at fault, and
 // none of them changing the store or reaching the cluster.
 //
-// Cluster: rngd1, rngd2 (8 RNGD each), atom1 (8 ATOM, billing 0.5).
-// Tenants: programme public (voucher 100 h)
-//            ├─ organisation univ (maximum RNGD 4, voucher 3 h) ── project univ-vision
-//            └─ organisation startup ─┬─ project startup-speech (maximum ATOM 2)
-//                                     └─ project lab-open (no maximum: it can fill the cluster, so jobs wait)
+// The cluster and tenants of npu_slurm/testing.h: rngd1, rngd2 (8 RNGD each), atom1 (8 ATOM, billing 0.5); programme
+// public (voucher 100 h) over organisations univ (maximum RNGD 4, voucher 3 h; project univ-vision) and startup
+// (projects startup-speech, maximum ATOM 2, and lab-open, without a maximum: it can fill the cluster, so jobs wait).
 
 #include "npu_slurm/center_http.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <filesystem>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
-#include "npu/cluster_file.h"
-#include "npu/tenants.h"
-#include "npu_slurm/fake_backend.h"
+#include "npu_slurm/testing.h"
 
 namespace bitgoeul::npu_slurm {
 namespace {
 
 using nlohmann::json;
+using testing::kStart;
 
-constexpr const char* kCluster = R"(
-name = "test"
-[[device_types]]
-name = "RNGD"
-vendor = "FuriosaAI"
-resource = "furiosa.ai/rngd"
-[[device_types]]
-name = "ATOM"
-vendor = "Rebellions"
-resource = "rebellions.ai/ATOM"
-billing_weight = 0.5
-[[nodes]]
-name = "rngd"
-count = 2
-device_type = "RNGD"
-devices = 8
-[[nodes]]
-name = "atom"
-count = 1
-device_type = "ATOM"
-devices = 8
-)";
-
-constexpr const char* kTenants = R"(
-[[tenants]]
-name = "public"
-kind = "programme"
-voucher_device_hours = 100
-[[tenants]]
-name = "univ"
-kind = "organisation"
-parent = "public"
-maximum = { RNGD = 4 }
-voucher_device_hours = 3
-[[tenants]]
-name = "univ-vision"
-kind = "project"
-parent = "univ"
-[[tenants]]
-name = "startup"
-kind = "organisation"
-parent = "public"
-[[tenants]]
-name = "startup-speech"
-kind = "project"
-parent = "startup"
-maximum = { ATOM = 2 }
-[[tenants]]
-name = "lab-open"
-kind = "project"
-parent = "startup"
-)";
-
-constexpr int64_t kStart = 1'800'000'000;
 constexpr const char* kScript = "#!/bin/bash\nsleep 600\n";
 
-class CenterHttpTest : public ::testing::Test {
+class CenterHttpTest : public ::testing::Test, public testing::TestCenter {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("npu_slurm_center_http_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    Result<CenterStore> store = CenterStore::open((dir_ / "center.sqlite").string(), true);
-    ASSERT_TRUE(store.is_ok()) << store.status().to_string();
-    store_.emplace(std::move(*store));
-    Result<npu::Cluster> cluster = npu::parse_cluster(kCluster, "cluster.toml");
-    ASSERT_TRUE(cluster.is_ok()) << cluster.status().to_string();
-    Result<npu::Tenants> tenants = npu::parse_tenants(kTenants, "tenants.toml", *cluster);
-    ASSERT_TRUE(tenants.is_ok()) << tenants.status().to_string();
-    ASSERT_TRUE(store_->import_registry(*cluster, *tenants).is_ok());
-    backend_.emplace(std::vector<FakeNode>{{"rngd1", "npu", "rngd", 8}, {"rngd2", "npu", "rngd", 8},
-                                           {"atom1", "npu", "atom", 8}},
-                     clock_);
-    center_.emplace(*store_, *backend_, clock_, CenterOptions{(dir_ / "jobs").string(), 120});
-    http_.emplace(*center_, *store_);
-    Result<std::string> op = issue_first_operator_token(*store_, clock_);
+    Status started = start("npu_slurm_center_http", {.http = true});
+    ASSERT_TRUE(started.is_ok()) << started.to_string();
+    Result<std::string> op = issue_first_operator_token(*store, clock);
     ASSERT_TRUE(op.is_ok()) << op.status().to_string();
     operator_ = *op;
     univ_ = issue("univ-vision");
     startup_ = issue("startup-speech");
   }
-  void TearDown() override {
-    http_.reset();
-    center_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
 
   std::string issue(const std::string& tenant) {
-    Principal op;
-    op.name = "operator";
-    Result<std::string> token = center_->issue_token(op, tenant, "test " + tenant);
+    Result<std::string> token = issue_token(tenant, "test " + tenant);
     EXPECT_TRUE(token.is_ok()) << token.status().to_string();
     return token.is_ok() ? *token : "";
   }
@@ -135,7 +52,7 @@ class CenterHttpTest : public ::testing::Test {
     request.query = std::move(query);
     request.body = body;
     if (!token.empty()) request.headers["authorization"] = "Bearer " + token;
-    return http_->handle(request);
+    return http->handle(request);
   }
 
   static json body_of(const HttpResponse& response) {
@@ -156,10 +73,10 @@ class CenterHttpTest : public ::testing::Test {
 
   // Everything a request could change, as text: jobs, tokens, usage, vouchers, and what reached the cluster.
   std::string snapshot() {
-    Result<std::vector<JobRow>> jobs = store_->jobs(false);
-    Result<std::vector<TokenRow>> tokens = store_->tokens();
-    Result<std::vector<UsageRow>> usage = store_->usage();
-    Result<std::vector<TenantRow>> tenants = store_->tenants();
+    Result<std::vector<JobRow>> jobs = store->jobs(false);
+    Result<std::vector<TokenRow>> tokens = store->tokens();
+    Result<std::vector<UsageRow>> usage = store->usage();
+    Result<std::vector<TenantRow>> tenants = store->tenants();
     if (!jobs.is_ok() || !tokens.is_ok() || !usage.is_ok() || !tenants.is_ok()) {
       ADD_FAILURE() << "the store cannot be read";
       return "";
@@ -174,16 +91,10 @@ class CenterHttpTest : public ::testing::Test {
     for (const TenantRow& tenant : tenants.value()) {
       text += fmt::format("tenant {} {}\n", tenant.name, tenant.voucher_burnt_hours);
     }
-    text += fmt::format("submitted {}\n", backend_->submit_count());
+    text += fmt::format("submitted {}\n", backend->submit_count());
     return text;
   }
 
-  std::filesystem::path dir_;
-  SimulatedClock clock_{kStart};
-  std::optional<CenterStore> store_;
-  std::optional<FakeBackend> backend_;
-  std::optional<Center> center_;
-  std::optional<CenterHttp> http_;
   std::string operator_, univ_, startup_;
 };
 
@@ -213,7 +124,7 @@ TEST_F(CenterHttpTest, SubmitListGetCancelAsTheOwner) {
   ASSERT_EQ(submitted.headers.size(), 1u);
   EXPECT_EQ(submitted.headers[0], std::make_pair(std::string("Location"), fmt::format("/api/v1/jobs/{}", id)));
   // Slurm got the script as sent.
-  const SubmitSpec* spec = backend_->spec(SlurmJobId{job["slurm_id"].get<uint64_t>()});
+  const SubmitSpec* spec = backend->spec(SlurmJobId{job["slurm_id"].get<uint64_t>()});
   ASSERT_NE(spec, nullptr);
   EXPECT_EQ(spec->script, kScript);
 
@@ -275,7 +186,7 @@ TEST_F(CenterHttpTest, WaitingJobsShowTheirQueuePositionAndPredictedStart) {
   HttpResponse second = call("POST", "/api/v1/jobs", lab, submit_body("npu:rngd:8"));
   ASSERT_EQ(second.status, 201) << second.body;
   const int64_t id = body_of(second)["id"].get<int64_t>();
-  ASSERT_TRUE(http_->sync().is_ok());
+  ASSERT_TRUE(http->sync().is_ok());
   const json waiting = body_of(call("GET", fmt::format("/api/v1/jobs/{}", id), lab));
   EXPECT_EQ(waiting["state"], "PENDING") << waiting;
   EXPECT_EQ(waiting["queue_position"], 1) << waiting;
@@ -287,9 +198,9 @@ TEST_F(CenterHttpTest, WaitingJobsShowTheirQueuePositionAndPredictedStart) {
   EXPECT_TRUE(running["queue_position"].is_null()) << running;
 
   // When the first job ends the second starts; its predicted start is then measured against the actual one.
-  clock_.advance(600);
-  ASSERT_TRUE(http_->sync().is_ok());
-  ASSERT_TRUE(http_->sync().is_ok());
+  clock.advance(600);
+  ASSERT_TRUE(http->sync().is_ok());
+  ASSERT_TRUE(http->sync().is_ok());
   HttpResponse accuracy = call("GET", "/api/v1/eta-accuracy", lab);
   ASSERT_EQ(accuracy.status, 200) << accuracy.body;
   const json report = body_of(accuracy);
@@ -321,8 +232,8 @@ TEST_F(CenterHttpTest, UsageAndTenantsAfterJobsEnd) {
             201);
   ASSERT_EQ(call("POST", "/api/v1/jobs", startup_, submit_body("npu:atom:2", "90", "#!/bin/bash\nsleep 3600\n")).status,
             201);
-  clock_.advance(3600);
-  Result<SyncReport> report = http_->sync();
+  clock.advance(3600);
+  Result<SyncReport> report = http->sync();
   ASSERT_TRUE(report.is_ok()) << report.status().to_string();
   EXPECT_EQ(report->charged, 2u);
 
@@ -425,7 +336,7 @@ TEST_F(CenterHttpTest, MissingWrongAndRevokedTokensAreRefusedAndChangeNothing) {
   basic.path = "/api/v1/jobs";
   basic.body = body;
   basic.headers["authorization"] = "Basic " + univ_;
-  HttpResponse response = http_->handle(basic);
+  HttpResponse response = http->handle(basic);
   EXPECT_EQ(response.status, 401);
   EXPECT_EQ(error_of(response), "a bearer token is required (Authorization: Bearer <token>)");
   EXPECT_EQ(call("POST", "/api/v1/jobs", "", body).status, 401);
@@ -523,8 +434,8 @@ TEST_F(CenterHttpTest, HostileSubmissionsGetAClearErrorNamingTheFieldAndChangeNo
     EXPECT_TRUE(error_of(response).starts_with(c.error)) << c.what << ": " << response.body;
     EXPECT_EQ(snapshot(), before) << c.what;
   }
-  EXPECT_EQ(backend_->submit_count(), 0u);
-  EXPECT_TRUE(store_->jobs(false)->empty());
+  EXPECT_EQ(backend->submit_count(), 0u);
+  EXPECT_TRUE(store->jobs(false)->empty());
 }
 
 TEST_F(CenterHttpTest, HostileIdsAndPathsAreRefusedWithoutTouchingAnything) {
@@ -579,8 +490,8 @@ TEST_F(CenterHttpTest, AFloodOfSubmissionsStopsAtTheQuotaAndLeavesNoTrace) {
               "queued + 2 requested > maximum 4");
   }
   EXPECT_EQ(admitted, 2);
-  EXPECT_EQ(backend_->submit_count(), 2u);
-  EXPECT_EQ(store_->jobs(false)->size(), 2u);
+  EXPECT_EQ(backend->submit_count(), 2u);
+  EXPECT_EQ(store->jobs(false)->size(), 2u);
   // Other tenants are not affected.
   EXPECT_EQ(call("POST", "/api/v1/jobs", startup_, submit_body("npu:atom:2")).status, 201);
 }
@@ -602,23 +513,23 @@ TEST_F(CenterHttpTest, ConcurrentRequestsAreSerialisedAndTheQuotaHolds) {
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(admitted.load(), 4);
   EXPECT_EQ(refused.load(), 36);
-  EXPECT_EQ(backend_->submit_count(), 4u);
+  EXPECT_EQ(backend->submit_count(), 4u);
 }
 
 TEST_F(CenterHttpTest, AClusterFailureIsA502AndTheServiceRecovers) {
   ASSERT_EQ(call("POST", "/api/v1/jobs", univ_, submit_body("npu:rngd:1")).status, 201);
-  backend_->set_unavailable(
+  backend->set_unavailable(
       io_error("squeue failed (exit 1): slurm_load_jobs error: Unable to contact slurm controller"));
   const std::string before = snapshot();
   HttpResponse down = call("GET", "/api/v1/jobs", univ_);
   EXPECT_EQ(down.status, 502);
   EXPECT_NE(error_of(down).find("Unable to contact slurm controller"), std::string::npos);
   EXPECT_EQ(call("POST", "/api/v1/jobs", univ_, submit_body("npu:rngd:1")).status, 502);
-  EXPECT_FALSE(http_->sync().is_ok());
+  EXPECT_FALSE(http->sync().is_ok());
   EXPECT_EQ(snapshot(), before);
-  backend_->set_unavailable(Status::ok());
+  backend->set_unavailable(Status::ok());
   EXPECT_EQ(call("GET", "/api/v1/jobs", univ_).status, 200);
-  EXPECT_TRUE(http_->sync().is_ok());
+  EXPECT_TRUE(http->sync().is_ok());
 }
 
 TEST_F(CenterHttpTest, MetricsCountResponsesByRouteAndJobsByState) {
@@ -626,7 +537,7 @@ TEST_F(CenterHttpTest, MetricsCountResponsesByRouteAndJobsByState) {
   ASSERT_EQ(call("GET", "/api/v1/jobs/999", univ_).status, 404);
   ASSERT_EQ(call("GET", "/api/v1/jobs/998", univ_).status, 404);
   ASSERT_EQ(call("GET", "/nowhere", "").status, 404);
-  ASSERT_TRUE(http_->sync().is_ok());
+  ASSERT_TRUE(http->sync().is_ok());
   const HttpResponse metrics = call("GET", "/metrics", "");
   ASSERT_EQ(metrics.status, 200);
   EXPECT_EQ(metrics.content_type, "text/plain; version=0.0.4");

@@ -8,49 +8,14 @@
 #include <filesystem>
 #include <fstream>
 
-#include "npu/cluster_file.h"
-#include "npu/tenants.h"
 #include "core/sqlite_db.h"
+#include "npu_slurm/testing.h"
 
 namespace bitgoeul::npu_slurm {
 namespace {
 
-constexpr const char* kCluster = R"(
-name = "test"
-[[device_types]]
-name = "RNGD"
-vendor = "FuriosaAI"
-resource = "furiosa.ai/rngd"
-billing_weight = 1.0
-[[device_types]]
-name = "ATOM"
-vendor = "Rebellions"
-resource = "rebellions.ai/ATOM"
-billing_weight = 0.5
-[[nodes]]
-name = "rngd"
-count = 2
-device_type = "RNGD"
-devices = 8
-[[nodes]]
-name = "atom"
-count = 1
-device_type = "ATOM"
-devices = 8
-)";
-
-constexpr const char* kTenants = R"(
-[[tenants]]
-name = "univ"
-kind = "programme"
-voucher_device_hours = 10
-maximum = { RNGD = 4 }
-[[tenants]]
-name = "univ-vision"
-kind = "organisation"
-parent = "univ"
-guaranteed = { RNGD = 2 }
-)";
+// The tenants of npu_slurm/testing.h, with a guarantee for univ-vision so that its import is checked too.
+std::string tenants_toml() { return testing::tenants_toml({.univ_vision_guaranteed_rngd = 2}); }
 
 class TempDir {
  public:
@@ -68,12 +33,6 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-Status import(CenterStore& store, const char* cluster_text, const char* tenants_text) {
-  BITGOEUL_ASSIGN_OR_RETURN(npu::Cluster cluster, npu::parse_cluster(cluster_text, "cluster.toml"));
-  BITGOEUL_ASSIGN_OR_RETURN(npu::Tenants tenants, npu::parse_tenants(tenants_text, "tenants.toml", cluster));
-  return store.import_registry(cluster, tenants);
-}
-
 TEST(CenterStore, CreatesMigratesAndReopens) {
   TempDir dir;
   EXPECT_EQ(CenterStore::open(dir.file("missing.sqlite"), false).status().code(), ErrorCode::kNotFound);
@@ -81,20 +40,31 @@ TEST(CenterStore, CreatesMigratesAndReopens) {
     Result<CenterStore> store = CenterStore::open(dir.file("center.sqlite"), true);
     ASSERT_TRUE(store.is_ok()) << store.status().to_string();
     EXPECT_EQ(store->schema_version(), kSchemaVersion);
-    Status imported = import(*store, kCluster, kTenants);
+    Status imported = testing::import_registry(*store, testing::cluster_toml(), tenants_toml());
     ASSERT_TRUE(imported.is_ok()) << imported.to_string();
   }
   Result<CenterStore> again = CenterStore::open(dir.file("center.sqlite"), false);
   ASSERT_TRUE(again.is_ok());
   Result<std::vector<TenantRow>> tenants = again->tenants();
   ASSERT_TRUE(tenants.is_ok());
-  ASSERT_EQ(tenants->size(), 2u);
-  EXPECT_EQ((*tenants)[0].name, "univ");
-  EXPECT_EQ((*tenants)[0].maximum_milli.at("RNGD"), 4000);
-  EXPECT_EQ(*(*tenants)[0].voucher_granted_hours, 10.0);
-  EXPECT_EQ((*tenants)[1].parent, (*tenants)[0].id);
-  EXPECT_EQ((*tenants)[1].guaranteed_milli.at("RNGD"), 2000);
-  EXPECT_FALSE((*tenants)[1].maximum_milli.contains("RNGD"));  // unlimited
+  ASSERT_EQ(tenants->size(), 6u);  // in the file's order
+  const TenantRow& programme = (*tenants)[0];
+  const TenantRow& univ = (*tenants)[1];
+  const TenantRow& vision = (*tenants)[2];
+  EXPECT_EQ(programme.name, "public");
+  EXPECT_EQ(programme.kind, npu::TenantKind::kProgramme);
+  EXPECT_FALSE(programme.parent.has_value());
+  EXPECT_EQ(*programme.voucher_granted_hours, 100.0);
+  EXPECT_EQ(univ.name, "univ");
+  EXPECT_EQ(univ.parent, programme.id);
+  EXPECT_EQ(univ.maximum_milli.at("RNGD"), 4000);
+  EXPECT_FALSE(univ.maximum_milli.contains("ATOM"));  // unlimited
+  EXPECT_EQ(*univ.voucher_granted_hours, 3.0);
+  EXPECT_EQ(vision.name, "univ-vision");
+  EXPECT_EQ(vision.parent, univ.id);
+  EXPECT_EQ(vision.guaranteed_milli.at("RNGD"), 2000);
+  EXPECT_FALSE(vision.maximum_milli.contains("RNGD"));  // unlimited
+  EXPECT_FALSE(vision.voucher_granted_hours.has_value());
   Result<std::vector<DeviceTypeRow>> types = again->device_types();
   ASSERT_TRUE(types.is_ok());
   ASSERT_EQ(types->size(), 2u);
@@ -111,9 +81,9 @@ TEST(CenterStore, MigratesASchema1StoreWithItsJobs) {
   {
     Result<CenterStore> store = CenterStore::open(dir.file("center.sqlite"), true);
     ASSERT_TRUE(store.is_ok());
-    ASSERT_TRUE(import(*store, kCluster, kTenants).is_ok());
+    ASSERT_TRUE(testing::import_registry(*store, testing::cluster_toml(), tenants_toml()).is_ok());
     NewJob job;
-    job.tenant = (*store->tenants())[1].id;
+    job.tenant = (*store->tenants())[2].id;  // univ-vision
     job.name = "old";
     job.device_type = "RNGD";
     job.gres = {"npu", "rngd", 2};
@@ -178,8 +148,8 @@ TEST(CenterStore, ReimportKeepsIdsAndBurntHoursAndRefusesHostileNames) {
   TempDir dir;
   Result<CenterStore> store = CenterStore::open(dir.file("center.sqlite"), true);
   ASSERT_TRUE(store.is_ok());
-  ASSERT_TRUE(import(*store, kCluster, kTenants).is_ok());
-  const TenantId vision = (*store->tenants())[1].id;
+  ASSERT_TRUE(testing::import_registry(*store, testing::cluster_toml(), tenants_toml()).is_ok());
+  const TenantId vision = (*store->tenants())[2].id;
   NewJob job;
   job.tenant = vision;
   job.name = "x";
@@ -196,16 +166,16 @@ TEST(CenterStore, ReimportKeepsIdsAndBurntHoursAndRefusesHostileNames) {
   usage.billed_device_hours = 1.5;
   usage.final_state = "COMPLETED";
   EXPECT_EQ(store->open_jobs()->size(), 1u);
-  ASSERT_TRUE(*store->charge(row, usage, {(*store->tenants())[0].id}));
+  ASSERT_TRUE(*store->charge(row, usage, {(*store->tenants())[1].id}));
   EXPECT_TRUE(store->open_jobs()->empty());  // charged: holds nothing any more
   EXPECT_EQ(store->jobs(false)->size(), 1u);
-  EXPECT_FALSE(*store->charge(row, usage, {(*store->tenants())[0].id}));  // idempotent
-  ASSERT_TRUE(import(*store, kCluster, kTenants).is_ok());
+  EXPECT_FALSE(*store->charge(row, usage, {(*store->tenants())[1].id}));  // idempotent
+  ASSERT_TRUE(testing::import_registry(*store, testing::cluster_toml(), tenants_toml()).is_ok());
   std::vector<TenantRow> tenants = *store->tenants();
-  EXPECT_EQ(tenants[1].id, vision);
-  EXPECT_DOUBLE_EQ(tenants[0].voucher_burnt_hours, 1.5);
+  EXPECT_EQ(tenants[2].id, vision);
+  EXPECT_DOUBLE_EQ(tenants[1].voucher_burnt_hours, 1.5);
 
-  Status hostile = import(*store, kCluster, R"(
+  Status hostile = testing::import_registry(*store, testing::cluster_toml(), R"(
 [[tenants]]
 name = "x'); DROP TABLE jobs; --"
 kind = "programme"
@@ -213,7 +183,7 @@ kind = "programme"
   ASSERT_FALSE(hostile.is_ok());
   EXPECT_NE(hostile.message().find("tenant name"), std::string::npos) << hostile.message();
   EXPECT_EQ(store->jobs(false)->size(), 1u);
-  EXPECT_EQ(store->tenants()->size(), 2u);
+  EXPECT_EQ(store->tenants()->size(), 6u);
 }
 
 TEST(CenterStore, TokensAreFoundByHashOnly) {

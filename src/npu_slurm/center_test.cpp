@@ -1,111 +1,36 @@
 // The center on the fake cluster: admission against quotas and vouchers, submission, states, cancellation across
 // tenants, accounting burnt once from the backend's records, recovery of interrupted submissions, hostile input.
 //
-// Cluster: rngd1, rngd2 (8 RNGD each, billing 1.0), atom1 (8 ATOM, billing 0.5).
-// Tenants: programme public (voucher 100 h)
-//            ├─ organisation univ (maximum RNGD 4, voucher 3 h) ── project univ-vision
-//            └─ organisation startup ── project startup-speech (maximum ATOM 2)
+// The cluster and tenants of npu_slurm/testing.h: rngd1, rngd2 (8 RNGD each), atom1 (8 ATOM, billing 0.5); programme
+// public (voucher 100 h) over organisations univ (maximum RNGD 4, voucher 3 h; project univ-vision) and startup
+// (projects startup-speech, maximum ATOM 2, and lab-open).
 
 #include "npu_slurm/center.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-
-#include "npu/cluster_file.h"
-#include "npu/tenants.h"
 #include "npu_slurm/fake_backend.h"
+#include "npu_slurm/testing.h"
 
 namespace bitgoeul::npu_slurm {
 namespace {
 
-constexpr const char* kCluster = R"(
-name = "test"
-[[device_types]]
-name = "RNGD"
-vendor = "FuriosaAI"
-resource = "furiosa.ai/rngd"
-[[device_types]]
-name = "ATOM"
-vendor = "Rebellions"
-resource = "rebellions.ai/ATOM"
-billing_weight = 0.5
-[[nodes]]
-name = "rngd"
-count = 2
-device_type = "RNGD"
-devices = 8
-[[nodes]]
-name = "atom"
-count = 1
-device_type = "ATOM"
-devices = 8
-)";
+using testing::kStart;
 
-constexpr const char* kTenants = R"(
-[[tenants]]
-name = "public"
-kind = "programme"
-voucher_device_hours = 100
-[[tenants]]
-name = "univ"
-kind = "organisation"
-parent = "public"
-maximum = { RNGD = 4 }
-voucher_device_hours = 3
-[[tenants]]
-name = "univ-vision"
-kind = "project"
-parent = "univ"
-[[tenants]]
-name = "startup"
-kind = "organisation"
-parent = "public"
-[[tenants]]
-name = "startup-speech"
-kind = "project"
-parent = "startup"
-maximum = { ATOM = 2 }
-)";
-
-constexpr int64_t kStart = 1'800'000'000;
-
-class CenterTest : public ::testing::Test {
+class CenterTest : public ::testing::Test, public testing::TestCenter {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("npu_slurm_center_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    Result<CenterStore> store = CenterStore::open((dir_ / "center.sqlite").string(), true);
-    ASSERT_TRUE(store.is_ok()) << store.status().to_string();
-    store_.emplace(std::move(*store));
-    Result<npu::Cluster> cluster = npu::parse_cluster(kCluster, "cluster.toml");
-    ASSERT_TRUE(cluster.is_ok()) << cluster.status().to_string();
-    Result<npu::Tenants> tenants = npu::parse_tenants(kTenants, "tenants.toml", *cluster);
-    ASSERT_TRUE(tenants.is_ok()) << tenants.status().to_string();
-    ASSERT_TRUE(store_->import_registry(*cluster, *tenants).is_ok());
-    backend_.emplace(std::vector<FakeNode>{{"rngd1", "npu", "rngd", 8}, {"rngd2", "npu", "rngd", 8},
-                                           {"atom1", "npu", "atom", 8}},
-                     clock_);
-    center_.emplace(*store_, *backend_, clock_, CenterOptions{(dir_ / "jobs").string(), 120});
-    operator_ = Principal{};
-    operator_.name = "operator";
+    Status started = start("npu_slurm_center");
+    ASSERT_TRUE(started.is_ok()) << started.to_string();
+    operator_ = operator_principal();
     univ_ = login("univ-vision");
     startup_ = login("startup-speech");
   }
-  void TearDown() override {
-    center_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
 
   Principal login(const std::string& tenant) {
-    Result<std::string> token = center_->issue_token(operator_, tenant, "test");
+    Result<std::string> token = issue_token(tenant, "test");
     EXPECT_TRUE(token.is_ok()) << token.status().to_string();
-    Result<Principal> principal = center_->authenticate(*token);
+    Result<Principal> principal = center->authenticate(*token);
     EXPECT_TRUE(principal.is_ok()) << principal.status().to_string();
     return *principal;
   }
@@ -120,7 +45,7 @@ class CenterTest : public ::testing::Test {
   }
 
   double burnt(const std::string& tenant) {
-    const std::vector<TenantRow> rows = *store_->tenants();
+    const std::vector<TenantRow> rows = *store->tenants();
     for (const TenantRow& row : rows) {
       if (row.name == tenant) return row.voucher_burnt_hours;
     }
@@ -128,23 +53,18 @@ class CenterTest : public ::testing::Test {
     return -1;
   }
 
-  std::filesystem::path dir_;
-  SimulatedClock clock_{kStart};
-  std::optional<CenterStore> store_;
-  std::optional<FakeBackend> backend_;
-  std::optional<Center> center_;
   Principal operator_, univ_, startup_;
 };
 
 TEST_F(CenterTest, AdmittedJobRunsAndIsChargedOnceByActualDeviceHours) {
-  Result<JobRow> job = center_->submit(univ_, request("npu:rngd:2", "60", 1800));
+  Result<JobRow> job = center->submit(univ_, request("npu:rngd:2", "60", 1800));
   ASSERT_TRUE(job.is_ok()) << job.status().to_string();
   EXPECT_EQ(job->tenant_name, "univ-vision");
   EXPECT_EQ(job->state, "RUNNING");  // reached Slurm held; the policy pass released it at once (devices free)
   EXPECT_EQ(job->released_s, kStart);
   ASSERT_TRUE(job->slurm_id.has_value());
   EXPECT_DOUBLE_EQ(job->reserved_device_hours, 2.0);  // 2 cards × 1 h limit
-  const SubmitSpec* spec = backend_->spec(*job->slurm_id);
+  const SubmitSpec* spec = backend->spec(*job->slurm_id);
   ASSERT_NE(spec, nullptr);
   EXPECT_EQ(spec->name, fmt::format("bg-{}", raw(job->id)));
   EXPECT_EQ(spec->account, "univ-vision");
@@ -152,64 +72,64 @@ TEST_F(CenterTest, AdmittedJobRunsAndIsChargedOnceByActualDeviceHours) {
   EXPECT_EQ(spec->time_limit_s, 3600);
   EXPECT_TRUE(spec->hold);
 
-  std::vector<JobRow> queue = *center_->queue(univ_, false);
+  std::vector<JobRow> queue = *center->queue(univ_, false);
   ASSERT_EQ(queue.size(), 1u);
   EXPECT_EQ(queue[0].state, "RUNNING");
   EXPECT_EQ(queue[0].node_list, "rngd1");
 
-  clock_.advance(1800);
-  Result<SyncReport> report = center_->sync();
+  clock.advance(1800);
+  Result<SyncReport> report = center->sync();
   ASSERT_TRUE(report.is_ok()) << report.status().to_string();
   EXPECT_EQ(report->charged, 1u);
   EXPECT_DOUBLE_EQ(burnt("univ"), 1.0);  // 2 cards × 0.5 h actually used, not the 1 h limit
   EXPECT_DOUBLE_EQ(burnt("public"), 1.0);
   // Read again (and again): charged once.
-  EXPECT_EQ(center_->sync()->charged, 0u);
-  EXPECT_EQ(center_->sync()->charged, 0u);
+  EXPECT_EQ(center->sync()->charged, 0u);
+  EXPECT_EQ(center->sync()->charged, 0u);
   EXPECT_DOUBLE_EQ(burnt("univ"), 1.0);
-  std::vector<UsageRow> usage = *center_->usage(univ_);
+  std::vector<UsageRow> usage = *center->usage(univ_);
   ASSERT_EQ(usage.size(), 1u);
   EXPECT_EQ(usage[0].elapsed_s, 1800);
   EXPECT_EQ(usage[0].devices, 2u);
   EXPECT_EQ(usage[0].final_state, "COMPLETED");
-  EXPECT_TRUE(center_->queue(univ_, false)->empty());
-  EXPECT_EQ(center_->queue(univ_, true)->size(), 1u);
+  EXPECT_TRUE(center->queue(univ_, false)->empty());
+  EXPECT_EQ(center->queue(univ_, true)->size(), 1u);
 }
 
 TEST_F(CenterTest, QuotaCountsQueuedAndRunningJobsUpTheHierarchy) {
-  ASSERT_TRUE(center_->submit(univ_, request("npu:rngd:2", "10", 300)).is_ok());
-  ASSERT_TRUE(center_->submit(univ_, request("npu:rngd:2", "10", 300)).is_ok());
-  const size_t submitted = backend_->submit_count();
-  Result<JobRow> third = center_->submit(univ_, request("npu:rngd:1", "10", 300));
+  ASSERT_TRUE(center->submit(univ_, request("npu:rngd:2", "10", 300)).is_ok());
+  ASSERT_TRUE(center->submit(univ_, request("npu:rngd:2", "10", 300)).is_ok());
+  const size_t submitted = backend->submit_count();
+  Result<JobRow> third = center->submit(univ_, request("npu:rngd:1", "10", 300));
   ASSERT_FALSE(third.is_ok());
   EXPECT_EQ(third.status().message(),
             "rejected: quota exceeded for tenant 'univ-vision' (the quota of organisation 'univ'): 4 RNGD in use or "
             "queued + 1 requested > maximum 4");
-  EXPECT_EQ(backend_->submit_count(), submitted);  // never reached the cluster
-  EXPECT_EQ(store_->jobs(false)->size(), 2u);      // and left no row
+  EXPECT_EQ(backend->submit_count(), submitted);  // never reached the cluster
+  EXPECT_EQ(store->jobs(false)->size(), 2u);      // and left no row
   // Other device types and other tenants are not affected.
-  EXPECT_TRUE(center_->submit(startup_, request("npu:atom:2", "10", 300)).is_ok());
-  EXPECT_FALSE(center_->submit(startup_, request("npu:atom:1", "10", 300)).is_ok());
+  EXPECT_TRUE(center->submit(startup_, request("npu:atom:2", "10", 300)).is_ok());
+  EXPECT_FALSE(center->submit(startup_, request("npu:atom:1", "10", 300)).is_ok());
   // When the jobs end, the quota is free again.
-  clock_.advance(300);
-  EXPECT_TRUE(center_->submit(univ_, request("npu:rngd:4", "10", 300)).is_ok());
+  clock.advance(300);
+  EXPECT_TRUE(center->submit(univ_, request("npu:rngd:4", "10", 300)).is_ok());
 }
 
 TEST_F(CenterTest, VoucherReservesTheTimeLimitAndRejectsWhatCouldOverdrawIt) {
-  ASSERT_TRUE(center_->submit(univ_, request("npu:rngd:2", "60", 60)).is_ok());  // reserves 2 of univ's 3 h
-  Result<JobRow> second = center_->submit(univ_, request("npu:rngd:2", "31", 60));  // 2 × 31 min = 1.033 h
+  ASSERT_TRUE(center->submit(univ_, request("npu:rngd:2", "60", 60)).is_ok());  // reserves 2 of univ's 3 h
+  Result<JobRow> second = center->submit(univ_, request("npu:rngd:2", "31", 60));  // 2 × 31 min = 1.033 h
   ASSERT_FALSE(second.is_ok());
   EXPECT_NE(second.status().message().find("rejected: voucher of 'univ' has 1.000 device-hours left (3.000 granted, "
                                            "0.000 burnt, 2.000 reserved"),
             std::string::npos)
       << second.status().message();
-  EXPECT_TRUE(center_->submit(univ_, request("npu:rngd:2", "30", 600)).is_ok());  // exactly 1 h fits
+  EXPECT_TRUE(center->submit(univ_, request("npu:rngd:2", "30", 600)).is_ok());  // exactly 1 h fits
   // The first job used 1 minute: 2 cards × 1 min burnt, its reservation freed.
-  clock_.advance(120);
-  ASSERT_TRUE(center_->sync().is_ok());
+  clock.advance(120);
+  ASSERT_TRUE(center->sync().is_ok());
   EXPECT_NEAR(burnt("univ"), 2.0 / 60.0, 1e-9);
-  EXPECT_EQ(center_->tenants(univ_)->size(), 1u);  // a project's token sees its own tenant only
-  std::vector<TenantView> views = *center_->tenants(login("univ"));
+  EXPECT_EQ(center->tenants(univ_)->size(), 1u);  // a project's token sees its own tenant only
+  std::vector<TenantView> views = *center->tenants(login("univ"));
   ASSERT_EQ(views.size(), 2u);  // an organisation's sees itself and its projects
   EXPECT_EQ(views[0].tenant.name, "univ");
   ASSERT_TRUE(views[0].voucher_left_hours.has_value());
@@ -219,10 +139,10 @@ TEST_F(CenterTest, VoucherReservesTheTimeLimitAndRejectsWhatCouldOverdrawIt) {
 }
 
 TEST_F(CenterTest, TimeoutChargesTheLimitAndBillingWeightsApply) {
-  ASSERT_TRUE(center_->submit(startup_, request("npu:atom:2", "30", 7200)).is_ok());
-  clock_.advance(4000);
-  ASSERT_TRUE(center_->sync().is_ok());
-  std::vector<UsageRow> usage = *center_->usage(startup_);
+  ASSERT_TRUE(center->submit(startup_, request("npu:atom:2", "30", 7200)).is_ok());
+  clock.advance(4000);
+  ASSERT_TRUE(center->sync().is_ok());
+  std::vector<UsageRow> usage = *center->usage(startup_);
   ASSERT_EQ(usage.size(), 1u);
   EXPECT_EQ(usage[0].final_state, "TIMEOUT");
   EXPECT_EQ(usage[0].elapsed_s, 1800);
@@ -232,81 +152,81 @@ TEST_F(CenterTest, TimeoutChargesTheLimitAndBillingWeightsApply) {
 }
 
 TEST_F(CenterTest, TenantsSeeAndCancelOnlyTheirOwnJobs) {
-  JobRow univ_job = *center_->submit(univ_, request("npu:rngd:2", "10", 600));
-  JobRow startup_job = *center_->submit(startup_, request("npu:atom:1", "10", 600));
-  clock_.advance(60);
-  Result<JobRow> foreign = center_->cancel(startup_, *univ_job.slurm_id);
+  JobRow univ_job = *center->submit(univ_, request("npu:rngd:2", "10", 600));
+  JobRow startup_job = *center->submit(startup_, request("npu:atom:1", "10", 600));
+  clock.advance(60);
+  Result<JobRow> foreign = center->cancel(startup_, *univ_job.slurm_id);
   ASSERT_FALSE(foreign.is_ok());
   EXPECT_EQ(foreign.status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(foreign.status().message(), fmt::format("job {}: no such job of yours", raw(*univ_job.slurm_id)));
-  EXPECT_EQ((*center_->queue(univ_, false))[0].state, "RUNNING");  // untouched
+  EXPECT_EQ((*center->queue(univ_, false))[0].state, "RUNNING");  // untouched
 
-  std::vector<JobRow> seen = *center_->queue(startup_, true);
+  std::vector<JobRow> seen = *center->queue(startup_, true);
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0].id, startup_job.id);
-  EXPECT_EQ(center_->queue(operator_, true)->size(), 2u);
+  EXPECT_EQ(center->queue(operator_, true)->size(), 2u);
 
-  Result<JobRow> cancelled = center_->cancel(univ_, *univ_job.slurm_id);
+  Result<JobRow> cancelled = center->cancel(univ_, *univ_job.slurm_id);
   ASSERT_TRUE(cancelled.is_ok()) << cancelled.status().to_string();
   EXPECT_EQ(cancelled->state, "CANCELLED");
   EXPECT_TRUE(cancelled->charged);
   EXPECT_NEAR(burnt("univ"), 2.0 * 60 / 3600.0, 1e-9);
-  EXPECT_FALSE(center_->cancel(univ_, *univ_job.slurm_id).is_ok());  // already ended
-  EXPECT_FALSE(center_->cancel(univ_, SlurmJobId{987654}).is_ok());
+  EXPECT_FALSE(center->cancel(univ_, *univ_job.slurm_id).is_ok());  // already ended
+  EXPECT_FALSE(center->cancel(univ_, SlurmJobId{987654}).is_ok());
 }
 
 TEST_F(CenterTest, TokensAndTenantScope) {
-  EXPECT_FALSE(center_->authenticate("").is_ok());
-  EXPECT_FALSE(center_->authenticate("bgt_0000").is_ok());
-  EXPECT_FALSE(center_->authenticate("' OR '1'='1").is_ok());
-  EXPECT_FALSE(center_->authenticate(std::string(100000, 'x')).is_ok());
-  EXPECT_FALSE(center_->issue_token(univ_, "startup-speech", "steal").is_ok());
-  EXPECT_FALSE(center_->issue_token(operator_, "nobody", "x").is_ok());
+  EXPECT_FALSE(center->authenticate("").is_ok());
+  EXPECT_FALSE(center->authenticate("bgt_0000").is_ok());
+  EXPECT_FALSE(center->authenticate("' OR '1'='1").is_ok());
+  EXPECT_FALSE(center->authenticate(std::string(100000, 'x')).is_ok());
+  EXPECT_FALSE(center->issue_token(univ_, "startup-speech", "steal").is_ok());
+  EXPECT_FALSE(center->issue_token(operator_, "nobody", "x").is_ok());
   // An organisation's token acts for its projects.
   Principal univ_org = login("univ");
   SubmitRequest r = request("npu:rngd:1", "10", 10);
-  EXPECT_FALSE(center_->submit(univ_org, r).is_ok());  // 'univ' itself is not a project
+  EXPECT_FALSE(center->submit(univ_org, r).is_ok());  // 'univ' itself is not a project
   r.tenant = "univ-vision";
-  EXPECT_TRUE(center_->submit(univ_org, r).is_ok());
+  EXPECT_TRUE(center->submit(univ_org, r).is_ok());
   r.tenant = "startup-speech";
-  Result<JobRow> foreign = center_->submit(univ_org, r);
+  Result<JobRow> foreign = center->submit(univ_org, r);
   ASSERT_FALSE(foreign.is_ok());
   EXPECT_NE(foreign.status().message().find("may not submit"), std::string::npos);
   r.tenant = "";
-  EXPECT_FALSE(center_->submit(operator_, r).is_ok());  // the operator must name the tenant
+  EXPECT_FALSE(center->submit(operator_, r).is_ok());  // the operator must name the tenant
 }
 
 TEST_F(CenterTest, OperatorRevokesTokens) {
-  ASSERT_TRUE(center_->submit(univ_, request("npu:rngd:1", "10", 10)).is_ok());
-  Result<std::vector<TokenRow>> tokens = list_tokens(*store_, operator_);
+  ASSERT_TRUE(center->submit(univ_, request("npu:rngd:1", "10", 10)).is_ok());
+  Result<std::vector<TokenRow>> tokens = list_tokens(*store, operator_);
   ASSERT_TRUE(tokens.is_ok());
   ASSERT_EQ(tokens->size(), 2u);  // univ-vision's and startup-speech's (the fixture's operator has none stored)
-  EXPECT_FALSE(list_tokens(*store_, univ_).is_ok());
-  EXPECT_FALSE(revoke_token(*store_, univ_, (*tokens)[1].id).is_ok());
-  Result<std::string> token = center_->issue_token(operator_, "univ-vision", "second");
+  EXPECT_FALSE(list_tokens(*store, univ_).is_ok());
+  EXPECT_FALSE(revoke_token(*store, univ_, (*tokens)[1].id).is_ok());
+  Result<std::string> token = center->issue_token(operator_, "univ-vision", "second");
   ASSERT_TRUE(token.is_ok());
-  ASSERT_TRUE(center_->authenticate(*token).is_ok());
-  const int64_t id = list_tokens(*store_, operator_)->back().id;
-  ASSERT_TRUE(revoke_token(*store_, operator_, id).is_ok());
-  Result<Principal> revoked = center_->authenticate(*token);
+  ASSERT_TRUE(center->authenticate(*token).is_ok());
+  const int64_t id = list_tokens(*store, operator_)->back().id;
+  ASSERT_TRUE(revoke_token(*store, operator_, id).is_ok());
+  Result<Principal> revoked = center->authenticate(*token);
   ASSERT_FALSE(revoked.is_ok());
   EXPECT_EQ(revoked.status().message(), "token: revoked ('second')");
-  EXPECT_FALSE(revoke_token(*store_, operator_, id).is_ok());      // already
-  EXPECT_FALSE(revoke_token(*store_, operator_, 987654).is_ok());  // no such token
+  EXPECT_FALSE(revoke_token(*store, operator_, id).is_ok());      // already
+  EXPECT_FALSE(revoke_token(*store, operator_, 987654).is_ok());  // no such token
   // The operator's own last token cannot be revoked.
-  Result<std::string> first = issue_first_operator_token(*store_, clock_);
+  Result<std::string> first = issue_first_operator_token(*store, clock);
   EXPECT_FALSE(first.is_ok());  // tokens exist already
-  Result<std::string> op = center_->issue_token(operator_, "", "ops");
+  Result<std::string> op = center->issue_token(operator_, "", "ops");
   ASSERT_TRUE(op.is_ok());
-  const int64_t op_id = list_tokens(*store_, operator_)->back().id;
-  Status last = revoke_token(*store_, operator_, op_id);
+  const int64_t op_id = list_tokens(*store, operator_)->back().id;
+  Status last = revoke_token(*store, operator_, op_id);
   ASSERT_FALSE(last.is_ok());
   EXPECT_NE(last.message().find("the last operator token"), std::string::npos);
 }
 
 TEST_F(CenterTest, HostileAndBadSubmissionsChangeNothing) {
   const auto rejected = [&](SubmitRequest r, const std::string& needle) {
-    Result<JobRow> job = center_->submit(univ_, r);
+    Result<JobRow> job = center->submit(univ_, r);
     ASSERT_FALSE(job.is_ok()) << needle;
     EXPECT_NE(job.status().message().find(needle), std::string::npos) << job.status().message();
   };
@@ -332,100 +252,98 @@ TEST_F(CenterTest, HostileAndBadSubmissionsChangeNothing) {
   r = request("npu:rngd:1", "10", 10);
   r.script = "#!/bin/bash\n#SBATCH --gres=npu:rngd:16\nsleep 1\n";
   rejected(r, "job.sh: line 2");
-  EXPECT_EQ(backend_->submit_count(), 0u);
-  EXPECT_TRUE(store_->jobs(false)->empty());
+  EXPECT_EQ(backend->submit_count(), 0u);
+  EXPECT_TRUE(store->jobs(false)->empty());
 
   // SQL-looking names are data: stored and shown verbatim, the tables intact.
   r = request("npu:rngd:1", "10", 10);
   r.job_name = "'; DROP TABLE jobs; --";
-  Result<JobRow> job = center_->submit(univ_, r);
+  Result<JobRow> job = center->submit(univ_, r);
   ASSERT_TRUE(job.is_ok()) << job.status().to_string();
-  EXPECT_EQ((*center_->queue(univ_, true))[0].name, "'; DROP TABLE jobs; --");
-  EXPECT_EQ(backend_->spec(*job->slurm_id)->name, fmt::format("bg-{}", raw(job->id)));
+  EXPECT_EQ((*center->queue(univ_, true))[0].name, "'; DROP TABLE jobs; --");
+  EXPECT_EQ(backend->spec(*job->slurm_id)->name, fmt::format("bg-{}", raw(job->id)));
 }
 
 TEST_F(CenterTest, ClusterRefusalIsRecordedAndHoldsNothing) {
-  backend_->fail_next_submit(io_error("sbatch failed (exit 1): Invalid account"));
-  Result<JobRow> job = center_->submit(univ_, request("npu:rngd:4", "10", 10));
+  backend->fail_next_submit(io_error("sbatch failed (exit 1): Invalid account"));
+  Result<JobRow> job = center->submit(univ_, request("npu:rngd:4", "10", 10));
   ASSERT_FALSE(job.is_ok());
   EXPECT_NE(job.status().message().find("the cluster refused the job: sbatch failed"), std::string::npos);
-  std::vector<JobRow> rows = *store_->jobs(false);
+  std::vector<JobRow> rows = *store->jobs(false);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].state, "REJECTED");
-  EXPECT_TRUE(center_->submit(univ_, request("npu:rngd:4", "10", 10)).is_ok());  // quota not held by it
+  EXPECT_TRUE(center->submit(univ_, request("npu:rngd:4", "10", 10)).is_ok());  // quota not held by it
 
-  backend_->set_unavailable(io_error("squeue failed (exit 1): Unable to contact slurm controller"));
-  EXPECT_FALSE(center_->queue(univ_, false).is_ok());
-  backend_->set_unavailable(Status::ok());
-  EXPECT_TRUE(center_->queue(univ_, false).is_ok());
+  backend->set_unavailable(io_error("squeue failed (exit 1): Unable to contact slurm controller"));
+  EXPECT_FALSE(center->queue(univ_, false).is_ok());
+  backend->set_unavailable(Status::ok());
+  EXPECT_TRUE(center->queue(univ_, false).is_ok());
 }
 
 TEST_F(CenterTest, InterruptedSubmissionsAreRecoveredOrGivenUp) {
   // A submitter stored its job and sent it to Slurm, then died before recording the Slurm id.
   NewJob job;
-  job.tenant = store_->tenants()->at(2).id;  // univ-vision
+  job.tenant = store->tenants()->at(2).id;  // univ-vision
   job.name = "interrupted";
   job.device_type = "RNGD";
   job.gres = {"npu", "rngd", 1};
   job.time_limit_s = 600;
   job.reserved_device_hours = 600 / 3600.0;
   job.script = "#!/bin/sh\nsleep 60\n";
-  job.submitted_s = clock_.now_s();
-  CenterJobId sent = *store_->insert_job(job);
+  job.submitted_s = clock.now_s();
+  CenterJobId sent = *store->insert_job(job);
   SubmitSpec spec;
   spec.name = fmt::format("bg-{}", raw(sent));
   spec.account = "univ-vision";
   spec.gres = job.gres;
   spec.time_limit_s = 600;
   spec.script = job.script;
-  ASSERT_TRUE(backend_->submit(spec).is_ok());
+  ASSERT_TRUE(backend->submit(spec).is_ok());
   // Another died before reaching Slurm.
-  CenterJobId lost = *store_->insert_job(job);
-  Result<SyncReport> report = center_->sync();
+  CenterJobId lost = *store->insert_job(job);
+  Result<SyncReport> report = center->sync();
   ASSERT_TRUE(report.is_ok());
   EXPECT_EQ(report->recovered, 1u);
   EXPECT_EQ(report->lost, 0u);  // not yet given up
-  EXPECT_TRUE((*store_->job(sent))->slurm_id.has_value());
-  clock_.advance(200);
-  report = center_->sync();
+  EXPECT_TRUE((*store->job(sent))->slurm_id.has_value());
+  clock.advance(200);
+  report = center->sync();
   EXPECT_EQ(report->lost, 1u);
-  EXPECT_EQ((*store_->job(lost))->state, "REJECTED");
+  EXPECT_EQ((*store->job(lost))->state, "REJECTED");
   EXPECT_EQ(report->charged, 1u);  // the recovered one ran its 60 s
 }
 
 TEST_F(CenterTest, SlurmIdsReusedAfterTheControllerLostItsStateAreNotConfused) {
-  JobRow a = *center_->submit(univ_, request("npu:rngd:1", "10", 60));
-  clock_.advance(100);
-  ASSERT_EQ(center_->sync()->charged, 1u);
-  JobRow b = *center_->submit(univ_, request("npu:rngd:1", "10", 600));
-  clock_.advance(10);
-  ASSERT_TRUE(center_->sync().is_ok());
+  JobRow a = *center->submit(univ_, request("npu:rngd:1", "10", 60));
+  clock.advance(100);
+  ASSERT_EQ(center->sync()->charged, 1u);
+  JobRow b = *center->submit(univ_, request("npu:rngd:1", "10", 600));
+  clock.advance(10);
+  ASSERT_TRUE(center->sync().is_ok());
   // The controller restarts with an empty state: job ids start again at 1, and b is gone from it.
-  backend_.emplace(std::vector<FakeNode>{{"rngd1", "npu", "rngd", 8}, {"rngd2", "npu", "rngd", 8},
-                                         {"atom1", "npu", "atom", 8}},
-                   clock_);
-  JobRow c = *center_->submit(univ_, request("npu:rngd:1", "10", 30));
-  JobRow d = *center_->submit(startup_, request("npu:atom:1", "10", 300));
+  backend.emplace(testing::fake_nodes(), clock);
+  JobRow c = *center->submit(univ_, request("npu:rngd:1", "10", 30));
+  JobRow d = *center->submit(startup_, request("npu:atom:1", "10", 300));
   EXPECT_EQ(c.slurm_id, a.slurm_id);
   EXPECT_EQ(d.slurm_id, b.slurm_id);
-  clock_.advance(60);  // c ends after 30 s; d runs
-  ASSERT_TRUE(center_->sync().is_ok());
-  EXPECT_EQ((*store_->job(c.id))->state, "COMPLETED");
-  EXPECT_TRUE((*store_->job(c.id))->charged);
-  EXPECT_EQ((*store_->job(d.id))->state, "RUNNING");
+  clock.advance(60);  // c ends after 30 s; d runs
+  ASSERT_TRUE(center->sync().is_ok());
+  EXPECT_EQ((*store->job(c.id))->state, "COMPLETED");
+  EXPECT_TRUE((*store->job(c.id))->charged);
+  EXPECT_EQ((*store->job(d.id))->state, "RUNNING");
   // b's id now names d: b takes nothing of d's state, and d's end is charged to d alone.
-  EXPECT_EQ((*store_->job(b.id))->state, "RUNNING");  // last known; its record was lost with the controller
-  clock_.advance(300);
-  ASSERT_TRUE(center_->sync().is_ok());
-  EXPECT_TRUE((*store_->job(d.id))->charged);
-  EXPECT_FALSE((*store_->job(b.id))->charged);
-  std::vector<UsageRow> usage = *center_->usage(operator_);
+  EXPECT_EQ((*store->job(b.id))->state, "RUNNING");  // last known; its record was lost with the controller
+  clock.advance(300);
+  ASSERT_TRUE(center->sync().is_ok());
+  EXPECT_TRUE((*store->job(d.id))->charged);
+  EXPECT_FALSE((*store->job(b.id))->charged);
+  std::vector<UsageRow> usage = *center->usage(operator_);
   ASSERT_EQ(usage.size(), 3u);
   EXPECT_EQ(usage[2].job, d.id);
   EXPECT_EQ(usage[2].elapsed_s, 300);
   // A Slurm id names the latest job that had it.
-  JobRow e = *center_->submit(univ_, request("npu:rngd:1", "10", 300));
-  Result<JobRow> cancelled = center_->cancel(univ_, *e.slurm_id);
+  JobRow e = *center->submit(univ_, request("npu:rngd:1", "10", 300));
+  Result<JobRow> cancelled = center->cancel(univ_, *e.slurm_id);
   ASSERT_TRUE(cancelled.is_ok()) << cancelled.status().to_string();
   EXPECT_EQ(cancelled->id, e.id);
 }
@@ -446,38 +364,38 @@ struct FairShareRun {
 class CenterPolicyTest : public CenterTest {
  protected:
   FairShareRun run_fair_share_scenario(const std::string& policy) {
-    EXPECT_TRUE(set_scheduling(*store_, policy, 7 * 86400.0).is_ok());
+    EXPECT_TRUE(set_scheduling(*store, policy, 7 * 86400.0).is_ok());
     FairShareRun run;
-    Result<JobRow> u0 = center_->submit(univ_, request("npu:rngd:2", "60", 2400));
+    Result<JobRow> u0 = center->submit(univ_, request("npu:rngd:2", "60", 2400));
     EXPECT_TRUE(u0.is_ok()) << u0.status().to_string();
-    clock_.advance(2400);
+    clock.advance(2400);
     SubmitRequest blocker = request("npu:rngd:8", "5", 100);
     blocker.nodes = 2;
-    Result<JobRow> s = center_->submit(startup_, blocker);
+    Result<JobRow> s = center->submit(startup_, blocker);
     EXPECT_TRUE(s.is_ok()) << s.status().to_string();
-    clock_.advance(10);
-    Result<JobRow> a = center_->submit(univ_, request("npu:rngd:2", "10", 60));
+    clock.advance(10);
+    Result<JobRow> a = center->submit(univ_, request("npu:rngd:2", "10", 60));
     EXPECT_TRUE(a.is_ok()) << a.status().to_string();
-    clock_.advance(10);
+    clock.advance(10);
     SubmitRequest big = request("npu:rngd:8", "10", 60);
     big.nodes = 2;
-    Result<JobRow> b = center_->submit(startup_, big);
+    Result<JobRow> b = center->submit(startup_, big);
     EXPECT_TRUE(b.is_ok()) << b.status().to_string();
     if (!a.is_ok() || !b.is_ok()) return run;
     // Both wait, held by the center, not by Slurm's resources.
     for (SlurmJobId id : {*a->slurm_id, *b->slurm_id}) {
-      const std::optional<JobRow> row = *store_->job_by_slurm_id(id);
+      const std::optional<JobRow> row = *store->job_by_slurm_id(id);
       EXPECT_EQ(row->state, "PENDING");
       EXPECT_FALSE(row->released_s.has_value());
       EXPECT_TRUE(row->queue_position.has_value());
     }
     // A periodic tick, once a second.
     for (int t = 0; t < 300; ++t) {
-      clock_.advance(1);
-      EXPECT_TRUE(center_->sync().is_ok());
+      clock.advance(1);
+      EXPECT_TRUE(center->sync().is_ok());
     }
-    run.a_start = store_->job(a->id)->value().start_s.value_or(-1) - kStart;
-    run.b_start = store_->job(b->id)->value().start_s.value_or(-1) - kStart;
+    run.a_start = store->job(a->id)->value().start_s.value_or(-1) - kStart;
+    run.b_start = store->job(b->id)->value().start_s.value_or(-1) - kStart;
     return run;
   }
 };
@@ -497,40 +415,40 @@ TEST_F(CenterPolicyTest, FairSharePutsTheLighterTenantFirst) {
 TEST_F(CenterPolicyTest, HeavierUsageDecaysAwayWithAShortHalfLife) {
   // The same scenario with a 60 s half-life: univ's usage from t=0..2400 has decayed to almost nothing by 2500,
   // while startup's S ran until then: now univ is the lighter tenant and A goes first.
-  EXPECT_TRUE(set_scheduling(*store_, "multifactor", 60.0).is_ok());
-  Result<JobRow> u0 = center_->submit(univ_, request("npu:rngd:2", "60", 2400));
+  EXPECT_TRUE(set_scheduling(*store, "multifactor", 60.0).is_ok());
+  Result<JobRow> u0 = center->submit(univ_, request("npu:rngd:2", "60", 2400));
   ASSERT_TRUE(u0.is_ok());
-  clock_.advance(2400);
+  clock.advance(2400);
   SubmitRequest blocker = request("npu:rngd:8", "5", 100);
   blocker.nodes = 2;
-  ASSERT_TRUE(center_->submit(startup_, blocker).is_ok());
-  clock_.advance(10);
-  Result<JobRow> a = center_->submit(univ_, request("npu:rngd:2", "10", 60));
-  clock_.advance(10);
+  ASSERT_TRUE(center->submit(startup_, blocker).is_ok());
+  clock.advance(10);
+  Result<JobRow> a = center->submit(univ_, request("npu:rngd:2", "10", 60));
+  clock.advance(10);
   SubmitRequest big = request("npu:rngd:8", "10", 60);
   big.nodes = 2;
-  Result<JobRow> b = center_->submit(startup_, big);
+  Result<JobRow> b = center->submit(startup_, big);
   ASSERT_TRUE(a.is_ok() && b.is_ok());
-  clock_.advance(80);
-  ASSERT_TRUE(center_->sync().is_ok());
-  EXPECT_EQ(store_->job(a->id)->value().start_s.value_or(-1) - kStart, 2500);
-  EXPECT_FALSE(store_->job(b->id)->value().start_s.has_value());
+  clock.advance(80);
+  ASSERT_TRUE(center->sync().is_ok());
+  EXPECT_EQ(store->job(a->id)->value().start_s.value_or(-1) - kStart, 2500);
+  EXPECT_FALSE(store->job(b->id)->value().start_s.has_value());
 }
 
 TEST_F(CenterPolicyTest, SettingsAreCheckedAndKept) {
-  EXPECT_EQ(scheduling_settings(*store_)->policy, "multifactor");  // the default
-  Status bad = set_scheduling(*store_, "lottery", 60.0);
+  EXPECT_EQ(scheduling_settings(*store)->policy, "multifactor");  // the default
+  Status bad = set_scheduling(*store, "lottery", 60.0);
   ASSERT_FALSE(bad.is_ok());
   EXPECT_NE(bad.message().find("--policy: unknown policy 'lottery'"), std::string::npos) << bad.message();
-  EXPECT_FALSE(set_scheduling(*store_, "fifo", 0.0).is_ok());
-  EXPECT_FALSE(set_scheduling(*store_, "fifo", -5.0).is_ok());
-  EXPECT_FALSE(set_scheduling(*store_, "fifo", std::nan("")).is_ok());
-  EXPECT_EQ(scheduling_settings(*store_)->policy, "multifactor");  // refused settings change nothing
-  ASSERT_TRUE(set_scheduling(*store_, "easy", 3600.0).is_ok());
-  EXPECT_EQ(scheduling_settings(*store_)->policy, "easy");
-  EXPECT_EQ(scheduling_settings(*store_)->usage_half_life_s, 3600.0);
-  ASSERT_TRUE(store_->set_setting("usage_half_life_s", "soon").is_ok());
-  Result<SchedulingSettings> corrupt = scheduling_settings(*store_);
+  EXPECT_FALSE(set_scheduling(*store, "fifo", 0.0).is_ok());
+  EXPECT_FALSE(set_scheduling(*store, "fifo", -5.0).is_ok());
+  EXPECT_FALSE(set_scheduling(*store, "fifo", std::nan("")).is_ok());
+  EXPECT_EQ(scheduling_settings(*store)->policy, "multifactor");  // refused settings change nothing
+  ASSERT_TRUE(set_scheduling(*store, "easy", 3600.0).is_ok());
+  EXPECT_EQ(scheduling_settings(*store)->policy, "easy");
+  EXPECT_EQ(scheduling_settings(*store)->usage_half_life_s, 3600.0);
+  ASSERT_TRUE(store->set_setting("usage_half_life_s", "soon").is_ok());
+  Result<SchedulingSettings> corrupt = scheduling_settings(*store);
   ASSERT_FALSE(corrupt.is_ok());
   EXPECT_NE(corrupt.status().message().find("usage_half_life_s = 'soon'"), std::string::npos);
 }
@@ -541,16 +459,16 @@ TEST_F(CenterPolicyTest, SettingsAreCheckedAndKept) {
 //   t=10 J2 rngd:8           predicted 300 (J1 ends), position 1
 //   t=20 J3 rngd:8 × 2       predicted 600 (after J2), position 2
 TEST_F(CenterPolicyTest, QueuePositionAndEtaFromThePolicyRunForward) {
-  ASSERT_TRUE(set_scheduling(*store_, "fifo", 86400.0).is_ok());
+  ASSERT_TRUE(set_scheduling(*store, "fifo", 86400.0).is_ok());
   SubmitRequest whole = request("npu:rngd:8", "5", 300);
   whole.nodes = 2;
-  Result<JobRow> j1 = center_->submit(startup_, whole);
-  clock_.advance(10);
-  Result<JobRow> j2 = center_->submit(startup_, request("npu:rngd:8", "5", 300));
-  clock_.advance(10);
-  Result<JobRow> j3 = center_->submit(startup_, whole);
+  Result<JobRow> j1 = center->submit(startup_, whole);
+  clock.advance(10);
+  Result<JobRow> j2 = center->submit(startup_, request("npu:rngd:8", "5", 300));
+  clock.advance(10);
+  Result<JobRow> j3 = center->submit(startup_, whole);
   ASSERT_TRUE(j1.is_ok() && j2.is_ok() && j3.is_ok());
-  std::vector<JobRow> queue = *center_->queue(startup_, false);
+  std::vector<JobRow> queue = *center->queue(startup_, false);
   ASSERT_EQ(queue.size(), 3u);
   EXPECT_EQ(queue[0].state, "RUNNING");
   EXPECT_FALSE(queue[0].queue_position.has_value());
@@ -560,20 +478,20 @@ TEST_F(CenterPolicyTest, QueuePositionAndEtaFromThePolicyRunForward) {
   EXPECT_EQ(queue[2].queue_position, 2);
   EXPECT_EQ(queue[2].eta_s, kStart + 600);
   // The tenant of another project sees none of it.
-  EXPECT_TRUE(center_->queue(univ_, false)->empty());
+  EXPECT_TRUE(center->queue(univ_, false)->empty());
 
-  clock_.advance(280);  // t=300: J1 ends, J2 starts on its predicted second, on the node the placement chose
-  ASSERT_TRUE(center_->sync().is_ok());
-  const JobRow started = store_->job(j2->id)->value();
+  clock.advance(280);  // t=300: J1 ends, J2 starts on its predicted second, on the node the placement chose
+  ASSERT_TRUE(center->sync().is_ok());
+  const JobRow started = store->job(j2->id)->value();
   EXPECT_EQ(started.state, "RUNNING");
   EXPECT_EQ(started.start_s, kStart + 300);
   EXPECT_EQ(started.planned_nodes, "rngd1");
-  EXPECT_EQ(backend_->required_nodes(*j2->slurm_id), "rngd1");
-  EXPECT_EQ(store_->job(j3->id)->value().queue_position, 1);
-  clock_.advance(300);
-  ASSERT_TRUE(center_->sync().is_ok());
-  clock_.advance(300);
-  Result<EtaAccuracy> accuracy = center_->eta_accuracy(startup_);
+  EXPECT_EQ(backend->required_nodes(*j2->slurm_id), "rngd1");
+  EXPECT_EQ(store->job(j3->id)->value().queue_position, 1);
+  clock.advance(300);
+  ASSERT_TRUE(center->sync().is_ok());
+  clock.advance(300);
+  Result<EtaAccuracy> accuracy = center->eta_accuracy(startup_);
   ASSERT_TRUE(accuracy.is_ok()) << accuracy.status().to_string();
   ASSERT_EQ(accuracy->samples.size(), 3u);
   EXPECT_EQ(accuracy->median_error_s, 0.0);
@@ -584,10 +502,10 @@ TEST_F(CenterPolicyTest, QueuePositionAndEtaFromThePolicyRunForward) {
 
 TEST_F(CenterPolicyTest, EstimatesLearnFromTheTenantsCompletedJobs) {
   // A job that used half its limit teaches the center that this tenant's jobs run half their limit.
-  ASSERT_TRUE(center_->submit(startup_, request("npu:rngd:1", "10", 300)).is_ok());
-  clock_.advance(300);
-  ASSERT_TRUE(center_->sync().is_ok());
-  const std::vector<JobRow> history = *store_->jobs(false);
+  ASSERT_TRUE(center->submit(startup_, request("npu:rngd:1", "10", 300)).is_ok());
+  clock.advance(300);
+  ASSERT_TRUE(center->sync().is_ok());
+  const std::vector<JobRow> history = *store->jobs(false);
   JobRow next = history[0];
   next.id = CenterJobId{1000};
   next.time_limit_s = 1200;
@@ -596,10 +514,10 @@ TEST_F(CenterPolicyTest, EstimatesLearnFromTheTenantsCompletedJobs) {
   EXPECT_EQ(estimate_run_s(next, history), 600);
   EXPECT_EQ(estimate_run_s(next, {}), 1200);  // no history at all: the whole limit
   // The same tenant and limit again: the mean of the last two such jobs' run times (300 and 101 → 201).
-  ASSERT_TRUE(center_->submit(startup_, request("npu:rngd:1", "10", 101)).is_ok());
-  clock_.advance(200);
-  ASSERT_TRUE(center_->sync().is_ok());
-  const std::vector<JobRow> more = *store_->jobs(false);
+  ASSERT_TRUE(center->submit(startup_, request("npu:rngd:1", "10", 101)).is_ok());
+  clock.advance(200);
+  ASSERT_TRUE(center->sync().is_ok());
+  const std::vector<JobRow> more = *store->jobs(false);
   JobRow again = more[0];
   again.id = CenterJobId{1001};
   EXPECT_EQ(estimate_run_s(again, more), 201);
@@ -608,71 +526,71 @@ TEST_F(CenterPolicyTest, EstimatesLearnFromTheTenantsCompletedJobs) {
 }
 
 TEST_F(CenterPolicyTest, DrainedNodesAreLeftOutAndRestartedCentersContinue) {
-  ASSERT_TRUE(set_scheduling(*store_, "fifo", 86400.0).is_ok());
-  backend_->set_node_usable("rngd1", false);
-  Result<JobRow> j1 = center_->submit(startup_, request("npu:rngd:8", "5", 300));
-  Result<JobRow> j2 = center_->submit(startup_, request("npu:rngd:8", "5", 300));
+  ASSERT_TRUE(set_scheduling(*store, "fifo", 86400.0).is_ok());
+  backend->set_node_usable("rngd1", false);
+  Result<JobRow> j1 = center->submit(startup_, request("npu:rngd:8", "5", 300));
+  Result<JobRow> j2 = center->submit(startup_, request("npu:rngd:8", "5", 300));
   ASSERT_TRUE(j1.is_ok() && j2.is_ok());
-  EXPECT_EQ(store_->job(j1->id)->value().planned_nodes, "rngd2");
-  EXPECT_EQ(store_->job(j1->id)->value().state, "RUNNING");
-  EXPECT_FALSE(store_->job(j2->id)->value().released_s.has_value());  // rngd1 takes no jobs: J2 waits
-  EXPECT_EQ(store_->job(j2->id)->value().eta_s, kStart + 300);
+  EXPECT_EQ(store->job(j1->id)->value().planned_nodes, "rngd2");
+  EXPECT_EQ(store->job(j1->id)->value().state, "RUNNING");
+  EXPECT_FALSE(store->job(j2->id)->value().released_s.has_value());  // rngd1 takes no jobs: J2 waits
+  EXPECT_EQ(store->job(j2->id)->value().eta_s, kStart + 300);
 
   // The center stops; another process opens the same store: J2 is still held, and its first pass releases it
   // once J1 has ended.
-  center_.reset();
-  center_.emplace(*store_, *backend_, clock_, CenterOptions{(dir_ / "jobs").string(), 120});
-  ASSERT_TRUE(center_->sync().is_ok());
-  EXPECT_FALSE(store_->job(j2->id)->value().released_s.has_value());
-  clock_.advance(300);
-  ASSERT_TRUE(center_->sync().is_ok());
-  EXPECT_EQ(store_->job(j2->id)->value().start_s, kStart + 300);
+  center.reset();
+  center.emplace(*store, *backend, clock, center_options());
+  ASSERT_TRUE(center->sync().is_ok());
+  EXPECT_FALSE(store->job(j2->id)->value().released_s.has_value());
+  clock.advance(300);
+  ASSERT_TRUE(center->sync().is_ok());
+  EXPECT_EQ(store->job(j2->id)->value().start_s, kStart + 300);
 
   // A center stopped between storing a release and telling Slurm: the next pass tells Slurm.
-  backend_->set_node_usable("rngd1", true);
-  Result<JobRow> j3 = center_->submit(startup_, request("npu:rngd:8", "5", 300));
-  Result<JobRow> j4 = center_->submit(startup_, request("npu:rngd:8", "5", 300));
+  backend->set_node_usable("rngd1", true);
+  Result<JobRow> j3 = center->submit(startup_, request("npu:rngd:8", "5", 300));
+  Result<JobRow> j4 = center->submit(startup_, request("npu:rngd:8", "5", 300));
   ASSERT_TRUE(j3.is_ok() && j4.is_ok());
-  const JobRow held = store_->job(j4->id)->value();
+  const JobRow held = store->job(j4->id)->value();
   ASSERT_FALSE(held.released_s.has_value());
-  ASSERT_TRUE(store_->set_released(held.id, clock_.now_s(), "").is_ok());
-  clock_.advance(300);  // J2 and J3 end: J4 fits
-  ASSERT_TRUE(center_->sync().is_ok());
-  ASSERT_TRUE(center_->sync().is_ok());
-  EXPECT_EQ(store_->job(j4->id)->value().state, "RUNNING");
+  ASSERT_TRUE(store->set_released(held.id, clock.now_s(), "").is_ok());
+  clock.advance(300);  // J2 and J3 end: J4 fits
+  ASSERT_TRUE(center->sync().is_ok());
+  ASSERT_TRUE(center->sync().is_ok());
+  EXPECT_EQ(store->job(j4->id)->value().state, "RUNNING");
 }
 
 TEST_F(CenterPolicyTest, SlurmUnavailableDuringThePassLeavesJobsHeld) {
-  Result<JobRow> j1 = center_->submit(startup_, request("npu:rngd:8", "5", 300));
+  Result<JobRow> j1 = center->submit(startup_, request("npu:rngd:8", "5", 300));
   ASSERT_TRUE(j1.is_ok());
-  backend_->set_unavailable(io_error("squeue: error: slurm_load_jobs error: Unable to contact slurm controller"));
-  Result<JobRow> j2 = center_->submit(startup_, request("npu:rngd:8", "5", 300));
+  backend->set_unavailable(io_error("squeue: error: slurm_load_jobs error: Unable to contact slurm controller"));
+  Result<JobRow> j2 = center->submit(startup_, request("npu:rngd:8", "5", 300));
   EXPECT_FALSE(j2.is_ok());  // admission needs Slurm's states
-  EXPECT_FALSE(center_->sync().is_ok());
-  backend_->set_unavailable(Status::ok());
-  ASSERT_TRUE(center_->sync().is_ok());
-  EXPECT_EQ(store_->job(j1->id)->value().state, "RUNNING");
+  EXPECT_FALSE(center->sync().is_ok());
+  backend->set_unavailable(Status::ok());
+  ASSERT_TRUE(center->sync().is_ok());
+  EXPECT_EQ(store->job(j1->id)->value().state, "RUNNING");
 }
 
 TEST_F(CenterPolicyTest, WithoutSchedulingAtSubmissionTheNextSyncDecidesForAllTogether) {
   // Two jobs submitted in the same second want the same 8 cards of rngd2 (rngd1 is drained): fifo started at each
   // submission would also give the first; what matters is that neither starts before the sync.
-  CenterOptions options{(dir_ / "jobs").string(), 120};
+  CenterOptions options = center_options();
   options.schedule_on_submit = false;
-  center_.emplace(*store_, *backend_, clock_, options);
-  ASSERT_TRUE(set_scheduling(*store_, "multifactor", 86400.0).is_ok());
-  backend_->set_node_usable("rngd1", false);
-  Result<JobRow> first = center_->submit(univ_, request("npu:rngd:4", "5", 100));
-  Result<JobRow> second = center_->submit(startup_, request("npu:rngd:8", "5", 100));
+  center.emplace(*store, *backend, clock, options);
+  ASSERT_TRUE(set_scheduling(*store, "multifactor", 86400.0).is_ok());
+  backend->set_node_usable("rngd1", false);
+  Result<JobRow> first = center->submit(univ_, request("npu:rngd:4", "5", 100));
+  Result<JobRow> second = center->submit(startup_, request("npu:rngd:8", "5", 100));
   ASSERT_TRUE(first.is_ok() && second.is_ok());
   EXPECT_EQ(first->state, "PENDING");
   EXPECT_FALSE(first->released_s.has_value());
-  EXPECT_EQ(backend_->spec(*first->slurm_id)->hold, true);
-  Result<SyncReport> report = center_->sync();
+  EXPECT_EQ(backend->spec(*first->slurm_id)->hold, true);
+  Result<SyncReport> report = center->sync();
   ASSERT_TRUE(report.is_ok()) << report.status().to_string();
   EXPECT_EQ(report->released, 1u);
-  EXPECT_EQ(store_->job(first->id)->value().state, "RUNNING");
-  EXPECT_EQ(store_->job(second->id)->value().queue_position, 1);
+  EXPECT_EQ(store->job(first->id)->value().state, "RUNNING");
+  EXPECT_EQ(store->job(second->id)->value().queue_position, 1);
 }
 
 TEST(FakeBackend, NodeListsAndInventory) {

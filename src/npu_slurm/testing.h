@@ -1,0 +1,78 @@
+#pragma once
+// Shared by the npu_slurm tests and the center_http_fuzz target, never linked into the library: the test center's
+// cluster and tenant tree, and a center on the fake cluster with a simulated clock and its store in a fresh
+// temporary directory. No gtest here (the fuzz target uses it too): failures come back as a Status.
+//
+// Cluster: rngd1, rngd2 (8 RNGD each, billing 1.0), atom1 (8 ATOM, billing 0.5).
+// Tenants: programme public (voucher 100 h)
+//            ├─ organisation univ (maximum RNGD 4, voucher 3 h) ── project univ-vision
+//            └─ organisation startup ─┬─ project startup-speech (maximum ATOM 2)
+//                                     └─ project lab-open (no maximum: it can fill the cluster, so jobs wait)
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "npu_slurm/center.h"
+#include "npu_slurm/center_http.h"
+#include "npu_slurm/center_store.h"
+#include "npu_slurm/fake_backend.h"
+
+namespace bitgoeul::npu_slurm::testing {
+
+inline constexpr int64_t kStart = 1'800'000'000;  // the simulated clock's start, Unix seconds
+
+// The cluster above as cluster.toml text, and its nodes as the fake backend holds them.
+std::string cluster_toml();
+std::vector<FakeNode> fake_nodes();
+
+// What a test changes in the tenant tree above; the defaults are the tree as drawn.
+struct TenantOptions {
+  double public_voucher_h = 100;        // device-hours granted to programme public
+  double univ_voucher_h = 3;            // device-hours granted to organisation univ
+  int univ_vision_guaranteed_rngd = 0;  // RNGD cards guaranteed to project univ-vision (0: none)
+};
+std::string tenants_toml(const TenantOptions& options = {});
+
+// Parses both texts (as cluster.toml and tenants.toml) and imports them into the store.
+Status import_registry(CenterStore& store, const std::string& cluster_text, const std::string& tenants_text);
+
+struct TestCenterOptions {
+  TenantOptions tenants{};
+  bool http = false;  // also put the HTTP front (CenterHttp) over the center
+};
+
+// A center on the fake cluster above. The members are public so that tests drive the clock, make the backend fail,
+// or replace the center or the backend as a restarted process or controller would.
+class TestCenter {
+ public:
+  TestCenter() = default;
+  TestCenter(const TestCenter&) = delete;
+  TestCenter& operator=(const TestCenter&) = delete;
+  ~TestCenter();  // stops the center and removes its directory
+
+  // REQUIRES: called once. Creates a directory named <temp>/<prefix>_XXXXXX, the store in it with the cluster and
+  // tenants imported, the fake backend, the center (options: center_options()) and, if asked, its HTTP front. No
+  // token is issued: the store has none.
+  Status start(const std::string& prefix, const TestCenterOptions& options = {});
+
+  // The options start() gave the center: job output under <dir>/jobs, a lost submission given up after 120 s.
+  CenterOptions center_options() const;
+  // The operator as the tests act for it: without a token.
+  static Principal operator_principal();
+  // A token of tenant, issued by the operator.
+  Result<std::string> issue_token(const std::string& tenant, const std::string& label);
+
+  std::filesystem::path dir;
+  SimulatedClock clock{kStart};
+  std::optional<CenterStore> store;
+  std::optional<FakeBackend> backend;
+  std::optional<Center> center;
+  std::optional<CenterHttp> http;
+};
+
+}  // namespace bitgoeul::npu_slurm::testing
