@@ -25,41 +25,16 @@ devices = 2
 )";
 
 // A and B are each guaranteed one H100; A's research organisation splits A's guarantee with a project.
-constexpr const char* kTenants = R"(
-[[tenants]]
-name = "A"
-kind = "programme"
-guaranteed = { H100 = 1 }
-[[tenants]]
-name = "B"
-kind = "programme"
-guaranteed = { H100 = 1 }
-[[tenants]]
-name = "A-org"
-kind = "organisation"
-parent = "A"
-guaranteed = { H100 = 1 }
-[[tenants]]
-name = "A-lab"
-kind = "project"
-parent = "A-org"
-guaranteed = { H100 = 1 }
-[[tenants]]
-name = "A-other"
-kind = "project"
-parent = "A-org"
-)";
+const std::string kTenants = testing::tenants_toml({
+    {.name = "A", .kind = "programme", .guaranteed = "H100 = 1"},
+    {.name = "B", .kind = "programme", .guaranteed = "H100 = 1"},
+    {.name = "A-org", .kind = "organisation", .parent = "A", .guaranteed = "H100 = 1"},
+    {.name = "A-lab", .kind = "project", .parent = "A-org", .guaranteed = "H100 = 1"},
+    {.name = "A-other", .kind = "project", .parent = "A-org"},
+});
 
 SimulationResult simulate_fifo(const testing::Scenario& scenario, bool reclaim) {
-  Result<std::unique_ptr<Policy>> policy = make_policy("fifo", {});
-  Result<std::unique_ptr<Placement>> placement = make_placement("first-fit");
-  SimulationOptions options;
-  options.verify = true;
-  options.reclaim_quota = reclaim;
-  Result<SimulationResult> result =
-      simulate(scenario.cluster, scenario.tenants, scenario.workload, **policy, **placement, options);
-  EXPECT_TRUE(result.is_ok()) << result.status().to_string();
-  return result.is_ok() ? std::move(*result) : SimulationResult{};
+  return testing::run(scenario, "fifo", "first-fit", {}, {.reclaim_quota = reclaim});
 }
 
 std::vector<int64_t> ends(const SimulationResult& result) {
@@ -117,15 +92,11 @@ TEST(QuotaReclaim, OnlyWithinTheGuaranteeAndOnlyFromBorrowersOutsideTheSubtree) 
   }
   {
     // A non-preemptible job is never reclaimed, even when B holds more than its guarantee.
-    const auto scenario = testing::make_scenario(kTwoH100, R"(
-[[tenants]]
-name = "A"
-kind = "programme"
-guaranteed = { H100 = 1 }
-[[tenants]]
-name = "B"
-kind = "programme"
-)",
+    const auto scenario = testing::make_scenario(kTwoH100,
+                                                 testing::tenants_toml({
+                                                     {.name = "A", .kind = "programme", .guaranteed = "H100 = 1"},
+                                                     {.name = "B", .kind = "programme"},
+                                                 }),
                                                  "name,tenant,submit_s,duration_s,devices,preemptible\n"
                                                  "b1,B,0,1000,1,false\n"
                                                  "b2,B,0,1000,1,true\n"
@@ -162,14 +133,15 @@ count = 2
 device_type = "T4"
 devices = 4
 )";
-  std::string tenants;
+  std::vector<testing::TenantEntry> tenants;
   std::vector<std::string> projects;
   const auto entry = [&tenants](const std::string& name, const char* kind, const std::string& parent, int64_t h100,
                                 int64_t t4, int64_t max_h100) {
-    tenants += fmt::format("[[tenants]]\nname = \"{}\"\nkind = \"{}\"\n", name, kind);
-    if (!parent.empty()) tenants += fmt::format("parent = \"{}\"\n", parent);
-    tenants += fmt::format("guaranteed = {{ H100 = {}, T4 = {} }}\n", h100, t4);
-    if (max_h100 > 0) tenants += fmt::format("maximum = {{ H100 = {} }}\n", max_h100);
+    tenants.push_back({.name = name,
+                       .kind = kind,
+                       .parent = parent,
+                       .guaranteed = fmt::format("H100 = {}, T4 = {}", h100, t4),
+                       .maximum = max_h100 > 0 ? fmt::format("H100 = {}", max_h100) : ""});
   };
   // Splits `total` into `parts` random guarantees summing to at most `total`.
   const auto split = [&random](int64_t total, size_t parts) {
@@ -213,7 +185,7 @@ devices = 4
                        random.below(3) == 0 ? "false" : "true", random.below(40),
                        shared ? 0 : 4000 * random.below(4));
   }
-  return testing::make_scenario(cluster, tenants, csv);
+  return testing::make_scenario(cluster, testing::tenants_toml(tenants), csv);
 }
 
 TEST(QuotaReclaim, RandomDeepHierarchiesKeepEveryInvariant) {
@@ -226,19 +198,13 @@ TEST(QuotaReclaim, RandomDeepHierarchiesKeepEveryInvariant) {
     ASSERT_EQ(scenario.workload.jobs.size(), 150u);
     for (const char* policy_name : {"fifo", "easy", "multifactor", "tiresias", "gavel-lp"}) {
       SCOPED_TRACE(fmt::format("seed {} policy {}", seed, policy_name));
-      Result<std::unique_ptr<Policy>> policy = make_policy(policy_name, {});
-      Result<std::unique_ptr<Placement>> placement = make_placement("best-fit");
-      ASSERT_TRUE(policy.is_ok() && placement.is_ok());
-      SimulationOptions options;
-      options.verify = true;  // devices, CPU, gangs, quotas, guarantees and vouchers after every event
-      options.reclaim_quota = true;
-      Result<SimulationResult> result =
-          simulate(scenario.cluster, scenario.tenants, scenario.workload, **policy, **placement, options);
-      ASSERT_TRUE(result.is_ok()) << result.status().to_string();
+      // Verified: devices, CPU, gangs, quotas, guarantees and vouchers after every event.
+      const SimulationResult result = testing::run(scenario, policy_name, "best-fit", {}, {.reclaim_quota = true});
+      ASSERT_EQ(result.jobs.size(), 150u);
       ++runs;
-      for (size_t j = 0; j < result->jobs.size(); ++j) {
+      for (size_t j = 0; j < result.jobs.size(); ++j) {
         const Job& job = scenario.workload.jobs[j];
-        const JobProgress& p = result->jobs[j];
+        const JobProgress& p = result.jobs[j];
         // Preemptible jobs always run to their end (caps never lie below a gang; idle guarantees are lent to
         // them). A non-preemptible job may only use its own chain's guarantees and unguaranteed capacity, which
         // can be none: it may never start, but once started it is never preempted.
@@ -254,7 +220,7 @@ TEST(QuotaReclaim, RandomDeepHierarchiesKeepEveryInvariant) {
         }
       }
       if (std::string_view(policy_name) == "fifo") {
-        for (const JobProgress& p : result->jobs) reclaimed += p.preemptions;  // fifo itself never preempts
+        for (const JobProgress& p : result.jobs) reclaimed += p.preemptions;  // fifo itself never preempts
       }
     }
   }

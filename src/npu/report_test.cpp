@@ -53,7 +53,7 @@ devices = 2
                                                             "d,<startup & co>,30,30,2,RNGD,false\n");
   std::vector<ReportRun> runs;
   for (const char* policy : {"fifo", "tiresias", "srtf"}) {
-    const SimulationResult result = testing::run(scenario, policy, "best-fit", {}, 10);
+    const SimulationResult result = testing::run(scenario, policy, "best-fit", {}, {.sample_interval_s = 10});
     ASSERT_GT(result.series.size(), 60u);
     runs.push_back({compute_metrics(scenario.cluster, scenario.tenants, scenario.workload, result, policy, "best-fit"),
                     result.series, completion_times_s(scenario.workload, result)});

@@ -114,17 +114,10 @@ TEST(Simulator, PartitionsRoundSharesUp) {
   EXPECT_EQ(result.jobs[0].allocation.milli_per_device, 500u);
 }
 
-constexpr const char* kTwoProgrammes = R"(
-[[tenants]]
-name = "A"
-kind = "programme"
-guaranteed = { H100 = 1 }
-[[tenants]]
-name = "B"
-kind = "programme"
-guaranteed = { H100 = 1 }
-maximum = { RNGD = 1 }
-)";
+const std::string kTwoProgrammes = testing::tenants_toml({
+    {.name = "A", .kind = "programme", .guaranteed = "H100 = 1"},
+    {.name = "B", .kind = "programme", .guaranteed = "H100 = 1", .maximum = "RNGD = 1"},
+});
 
 TEST(Simulator, GuaranteesAreLentOnlyToPreemptibleWork) {
   // A and B are each guaranteed one of the two H100s. A's non-preemptible a2 would borrow B's guarantee: it
@@ -145,12 +138,8 @@ TEST(Simulator, GuaranteesAreLentOnlyToPreemptibleWork) {
 TEST(Simulator, VouchersAreNeverOverdrawn) {
   // One device-hour on the voucher, H100 billed at 2.0: a 900 s job reserves 0.5 h (its limit) and burns 0.5 h;
   // the second job's reservation (0.5 h) fits only after the first has released its own; the third never fits.
-  const auto scenario = make_scenario(kMixedCluster, R"(
-[[tenants]]
-name = "v"
-kind = "programme"
-voucher_device_hours = 1.0
-)",
+  const std::string tenants = testing::tenants_toml({{.name = "v", .kind = "programme", .voucher_device_hours = 1.0}});
+  const auto scenario = make_scenario(kMixedCluster, tenants,
                                       "name,tenant,submit_s,duration_s,time_limit_s,devices,types\n"
                                       "v1,v,0,900,900,1,H100\n"
                                       "v2,v,0,900,900,1,H100\n"
@@ -192,40 +181,21 @@ testing::Scenario random_scenario(uint64_t seed, size_t jobs) {
     cluster.insert(at, "cpu_milli = 8000\nmemory_mib = 32768\n");
     at += 40;
   }
-  return make_scenario(cluster.c_str(), R"(
-[[tenants]]
-name = "prog"
-kind = "programme"
-guaranteed = { RNGD = 1, H100 = 1 }
-[[tenants]]
-name = "org"
-kind = "organisation"
-parent = "prog"
-voucher_device_hours = 40
-guaranteed = { RNGD = 1, H100 = 1 }
-[[tenants]]
-name = "p0"
-kind = "project"
-parent = "org"
-guaranteed = { H100 = 1 }
-[[tenants]]
-name = "p1"
-kind = "project"
-parent = "org"
-maximum = { H100 = 1.5, RNGD = 2 }
-[[tenants]]
-name = "other"
-kind = "programme"
-guaranteed = { RNGD = 0.5 }
-[[tenants]]
-name = "o"
-kind = "organisation"
-parent = "other"
-[[tenants]]
-name = "p2"
-kind = "project"
-parent = "o"
-)",
+  return make_scenario(
+      cluster,
+      testing::tenants_toml({
+          {.name = "prog", .kind = "programme", .guaranteed = "RNGD = 1, H100 = 1"},
+          {.name = "org",
+           .kind = "organisation",
+           .parent = "prog",
+           .guaranteed = "RNGD = 1, H100 = 1",
+           .voucher_device_hours = 40},
+          {.name = "p0", .kind = "project", .parent = "org", .guaranteed = "H100 = 1"},
+          {.name = "p1", .kind = "project", .parent = "org", .maximum = "H100 = 1.5, RNGD = 2"},
+          {.name = "other", .kind = "programme", .guaranteed = "RNGD = 0.5"},
+          {.name = "o", .kind = "organisation", .parent = "other"},
+          {.name = "p2", .kind = "project", .parent = "o"},
+      }),
                        csv);
 }
 
@@ -299,7 +269,7 @@ TEST(Simulator, TimeSeriesSamplesTheStateAtFixedInstants) {
   const auto scenario = make_scenario(kMixedCluster, "",
                                       "name,tenant,submit_s,duration_s,devices,types\n"
                                       "a,t,0,100,2,H100\nb,t,0,100,2,H100\nc,t,0,100,2,H100\n");
-  const SimulationResult result = run(scenario, "fifo", "first-fit", {}, 50);
+  const SimulationResult result = run(scenario, "fifo", "first-fit", {}, {.sample_interval_s = 50});
   const TimeSeries& series = result.series;
   EXPECT_EQ(series.start_s, 0);
   EXPECT_EQ(series.interval_s, 50);
@@ -316,7 +286,7 @@ TEST(Simulator, LongTimeSeriesHalveTheirResolution) {
   const auto scenario = make_scenario(kMixedCluster, "",
                                       "name,tenant,submit_s,duration_s,devices,types\n"
                                       "long,t,0,10000,1,H100\nlate,t,5000,10,1,RNGD\n");
-  const SimulationResult result = run(scenario, "fifo", "first-fit", {}, 1);
+  const SimulationResult result = run(scenario, "fifo", "first-fit", {}, {.sample_interval_s = 1});
   const TimeSeries& series = result.series;
   // 10,001 instants at 1 s exceed the cap; 8 s is the first doubling that fits (1,251 samples).
   EXPECT_EQ(series.interval_s, 8);
