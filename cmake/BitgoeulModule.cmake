@@ -39,6 +39,9 @@ endfunction()
 function(bitgoeul_test)
   cmake_parse_arguments(ARG "" "NAME" "SOURCES;DEPENDS" ${ARGN})
   add_executable(${ARG_NAME} ${ARG_SOURCES})
+  # The tests' own files are mostly GoogleTest macros: optimising them hardly speeds a test up but takes about
+  # half of their compile time; the code under test keeps the build type's optimisation.
+  target_compile_options(${ARG_NAME} PRIVATE ${BITGOEUL_TEST_COMPILE_OPTIONS})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPENDS} GTest::gtest GTest::gtest_main GTest::gmock)
   target_compile_definitions(${ARG_NAME} PRIVATE
     BITGOEUL_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
