@@ -1,6 +1,7 @@
 #include "taxi_service/access.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -9,6 +10,67 @@
 #include "core/token.h"
 
 namespace bitgoeul::taxi_service {
+namespace {
+
+constexpr uint32_t bit(Role role) { return uint32_t{1} << static_cast<unsigned>(role); }
+constexpr uint32_t kOperator = bit(Role::kOperator), kRegulator = bit(Role::kRegulator), kVehicle = bit(Role::kVehicle),
+                   kRider = bit(Role::kRider), kGateway = bit(Role::kGateway);
+constexpr uint32_t kEveryone = kOperator | kRegulator | kVehicle | kRider | kGateway;
+// The fleet's side: a vehicle for itself, the gateway for any vehicle, operators for any.
+constexpr uint32_t kDrivers = kVehicle | kGateway | kOperator;
+
+struct Grant {
+  Action action;
+  const char* name;
+  uint32_t roles;  // bits of Role
+};
+
+// Indexed by Action (checked below). The regulator reads and never acts.
+constexpr Grant kGrants[] = {
+    {Action::kViewNetwork, "view_network", kEveryone},
+    {Action::kViewPermit, "view_permit", kEveryone},
+    {Action::kQuote, "quote", kRider | kOperator},
+    {Action::kRegisterVehicle, "register_vehicle", kDrivers},
+    {Action::kSendTelemetry, "send_telemetry", kDrivers},
+    {Action::kViewAssignment, "view_assignment", kDrivers | kRegulator},
+    {Action::kConfirmStop, "confirm_stop", kDrivers},
+    {Action::kReportIncident, "report_incident", kDrivers},
+    {Action::kPullVehicle, "pull_vehicle", kOperator},
+    {Action::kRequestRide, "request_ride", kRider},
+    {Action::kViewRide, "view_ride", kRider | kOperator | kRegulator},
+    {Action::kCancelRide, "cancel_ride", kRider | kOperator},
+    {Action::kReassignRide, "reassign_ride", kOperator},
+    {Action::kViewFleet, "view_fleet", kOperator | kRegulator},
+    {Action::kViewKpis, "view_kpis", kOperator | kRegulator},
+    {Action::kSuspendZone, "suspend_zone", kOperator},
+    {Action::kResumeZone, "resume_zone", kOperator},
+    {Action::kReadAudit, "read_audit", kOperator | kRegulator},
+    {Action::kReadReport, "read_report", kOperator | kRegulator},
+};
+
+constexpr bool grants_in_order() {
+  for (size_t i = 0; i < std::size(kGrants); ++i) {
+    if (static_cast<size_t>(kGrants[i].action) != i) return false;
+  }
+  return std::size(kGrants) == static_cast<size_t>(Action::kReadReport) + 1;
+}
+static_assert(grants_in_order(), "kGrants lists every Action once, in the enum's order");
+
+const Grant& grant(Action action) { return kGrants[static_cast<size_t>(action)]; }
+
+}  // namespace
+
+const char* action_name(Action action) { return grant(action).name; }
+
+bool role_may(Role role, Action action) { return (grant(action).roles & bit(role)) != 0; }
+
+std::vector<Action> actions_of(Role role) {
+  std::vector<Action> actions;
+  for (const Grant& g : kGrants) {
+    if ((g.roles & bit(role)) != 0) actions.push_back(g.action);
+  }
+  return actions;
+}
 
 const char* role_name(Role role) {
   switch (role) {

@@ -9,9 +9,11 @@
 // A gateway is the fleet's telematics gateway: it may send telemetry and confirm stops for any vehicle, nothing else.
 //   sha256 = "9f86d0..."     # lower-case hex SHA-256 of the token
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/error.h"
 
@@ -19,6 +21,37 @@ namespace bitgoeul::taxi_service {
 
 enum class Role { kOperator, kRegulator, kVehicle, kRider, kGateway };
 const char* role_name(Role role);
+
+// What a role may do: one action per operation of the API. This table is the only statement of it: the service
+// authorises each call by `role_may(role, action)`, and GET /api/v1/whoami lists `actions_of(role)`. Acting on a
+// vehicle or a ride is further limited to the principal's own (a vehicle acts only as itself, a rider on its own
+// rides): that is the handlers' check, on top of this one.
+enum class Action : uint8_t {
+  kViewNetwork,
+  kViewPermit,
+  kQuote,
+  kRegisterVehicle,
+  kSendTelemetry,
+  kViewAssignment,
+  kConfirmStop,
+  kReportIncident,
+  kPullVehicle,
+  kRequestRide,
+  kViewRide,
+  kCancelRide,
+  kReassignRide,
+  kViewFleet,
+  kViewKpis,
+  kSuspendZone,
+  kResumeZone,
+  kReadAudit,
+  kReadReport,
+};
+// "suspend_zone", "pull_vehicle", ...: the names whoami sends.
+const char* action_name(Action action);
+bool role_may(Role role, Action action);
+// Every action `role` may take, in the order of Action.
+std::vector<Action> actions_of(Role role);
 
 struct Principal {
   Role role = Role::kRider;

@@ -680,6 +680,13 @@ struct TaxiService::Impl {
   // ---------------------------------------------------------------------------------------------------------------
   // Read-only endpoints of the first part.
 
+  // Who the caller is and what its role may do, from the same table the router authorises by.
+  static HttpResponse whoami(const Principal& principal) {
+    json may = json::array();
+    for (const Action action : actions_of(principal.role)) may.push_back(action_name(action));
+    return HttpResponse::json(json{{"role", role_name(principal.role)}, {"id", principal.id}, {"may", std::move(may)}}.dump());
+  }
+
   HttpResponse permit_state() {
     const Now at = now();
     json body = {{"name", permit.name}, {"number", permit.number}, {"holder", permit.holder},
@@ -1661,43 +1668,49 @@ struct TaxiService::Impl {
   // Routing.
 
   enum class Handler {
-    kHealth, kMetrics, kNetwork, kPermit, kQuote, kRegister, kTelemetry, kAssignment, kStops, kIncidents, kPull,
-    kRequestRide, kGetRide, kCancelRide, kReassign, kFleet, kKpis, kSuspend, kResume, kAudit, kReport,
+    kHealth, kMetrics, kWhoami, kNetwork, kPermit, kQuote, kRegister, kTelemetry, kAssignment, kStops, kIncidents,
+    kPull, kRequestRide, kGetRide, kCancelRide, kReassign, kFleet, kKpis, kSuspend, kResume, kAudit, kReport,
+  };
+  enum class Gate {
+    kOpen,       // no token
+    kSignedIn,   // any valid token
+    kAuthorised  // a valid token whose role may take the route's action (access.h)
   };
   struct Route {
     const char* method;
     const char* pattern;
     Handler handler;
-    bool authenticated;
-    std::vector<Role> roles;  // empty: every role
-    bool changes;             // changes state: needs the store
+    Gate gate;
+    Action action;  // with Gate::kAuthorised
+    bool changes;   // changes state: needs the store
   };
 
   HttpResponse route(const HttpRequest& request, std::string& route_name, std::string& principal_text) {
-    using R = Role;
+    using A = Action;
+    constexpr Gate kOpen = Gate::kOpen, kSignedIn = Gate::kSignedIn, kAuth = Gate::kAuthorised;
     static const std::vector<Route> kRoutes = {
-        {"GET", "/health", Handler::kHealth, false, {}, false},
-        {"GET", "/metrics", Handler::kMetrics, false, {}, false},
-        {"GET", "/api/v1/network", Handler::kNetwork, true, {}, false},
-        {"GET", "/api/v1/permit", Handler::kPermit, true, {}, false},
-        {"POST", "/api/v1/quote", Handler::kQuote, true, {R::kRider, R::kOperator}, false},
-        {"POST", "/api/v1/vehicles/*/register", Handler::kRegister, true, {R::kVehicle, R::kGateway, R::kOperator}, true},
-        {"POST", "/api/v1/telemetry", Handler::kTelemetry, true, {R::kVehicle, R::kGateway, R::kOperator}, true},
-        {"GET", "/api/v1/vehicles/*/assignment", Handler::kAssignment, true,
-         {R::kVehicle, R::kGateway, R::kOperator, R::kRegulator}, false},
-        {"POST", "/api/v1/vehicles/*/stops", Handler::kStops, true, {R::kVehicle, R::kGateway, R::kOperator}, true},
-        {"POST", "/api/v1/vehicles/*/incidents", Handler::kIncidents, true, {R::kVehicle, R::kGateway, R::kOperator}, true},
-        {"POST", "/api/v1/vehicles/*/pull", Handler::kPull, true, {R::kOperator}, true},
-        {"POST", "/api/v1/rides", Handler::kRequestRide, true, {R::kRider}, true},
-        {"GET", "/api/v1/rides/*", Handler::kGetRide, true, {R::kRider, R::kOperator, R::kRegulator}, false},
-        {"DELETE", "/api/v1/rides/*", Handler::kCancelRide, true, {R::kRider, R::kOperator}, true},
-        {"POST", "/api/v1/rides/*/reassign", Handler::kReassign, true, {R::kOperator}, true},
-        {"GET", "/api/v1/fleet", Handler::kFleet, true, {R::kOperator, R::kRegulator}, false},
-        {"GET", "/api/v1/kpis", Handler::kKpis, true, {R::kOperator, R::kRegulator}, false},
-        {"POST", "/api/v1/zones/*/suspend", Handler::kSuspend, true, {R::kOperator}, true},
-        {"POST", "/api/v1/zones/*/resume", Handler::kResume, true, {R::kOperator}, true},
-        {"GET", "/api/v1/audit", Handler::kAudit, true, {R::kOperator, R::kRegulator}, false},
-        {"GET", "/api/v1/report", Handler::kReport, true, {R::kOperator, R::kRegulator}, false},
+        {"GET", "/health", Handler::kHealth, kOpen, {}, false},
+        {"GET", "/metrics", Handler::kMetrics, kOpen, {}, false},
+        {"GET", "/api/v1/whoami", Handler::kWhoami, kSignedIn, {}, false},
+        {"GET", "/api/v1/network", Handler::kNetwork, kAuth, A::kViewNetwork, false},
+        {"GET", "/api/v1/permit", Handler::kPermit, kAuth, A::kViewPermit, false},
+        {"POST", "/api/v1/quote", Handler::kQuote, kAuth, A::kQuote, false},
+        {"POST", "/api/v1/vehicles/*/register", Handler::kRegister, kAuth, A::kRegisterVehicle, true},
+        {"POST", "/api/v1/telemetry", Handler::kTelemetry, kAuth, A::kSendTelemetry, true},
+        {"GET", "/api/v1/vehicles/*/assignment", Handler::kAssignment, kAuth, A::kViewAssignment, false},
+        {"POST", "/api/v1/vehicles/*/stops", Handler::kStops, kAuth, A::kConfirmStop, true},
+        {"POST", "/api/v1/vehicles/*/incidents", Handler::kIncidents, kAuth, A::kReportIncident, true},
+        {"POST", "/api/v1/vehicles/*/pull", Handler::kPull, kAuth, A::kPullVehicle, true},
+        {"POST", "/api/v1/rides", Handler::kRequestRide, kAuth, A::kRequestRide, true},
+        {"GET", "/api/v1/rides/*", Handler::kGetRide, kAuth, A::kViewRide, false},
+        {"DELETE", "/api/v1/rides/*", Handler::kCancelRide, kAuth, A::kCancelRide, true},
+        {"POST", "/api/v1/rides/*/reassign", Handler::kReassign, kAuth, A::kReassignRide, true},
+        {"GET", "/api/v1/fleet", Handler::kFleet, kAuth, A::kViewFleet, false},
+        {"GET", "/api/v1/kpis", Handler::kKpis, kAuth, A::kViewKpis, false},
+        {"POST", "/api/v1/zones/*/suspend", Handler::kSuspend, kAuth, A::kSuspendZone, true},
+        {"POST", "/api/v1/zones/*/resume", Handler::kResume, kAuth, A::kResumeZone, true},
+        {"GET", "/api/v1/audit", Handler::kAudit, kAuth, A::kReadAudit, false},
+        {"GET", "/api/v1/report", Handler::kReport, kAuth, A::kReadReport, false},
     };
     const Route* matched = nullptr;
     const Route* path_match = nullptr;
@@ -1720,19 +1733,18 @@ struct TaxiService::Impl {
     if (matched == nullptr) return HttpResponse::error(405, "method not allowed on " + request.path);
     route_name = matched->pattern;
     Principal principal;
-    if (matched->authenticated) {
+    if (matched->gate != Gate::kOpen) {
       const std::optional<Principal> found = access.authenticate(request.bearer_token());
       if (!found) return HttpResponse::error(401, "a valid bearer token is required");
       principal = *found;
       principal_text = principal_name(principal);
-      if (!matched->roles.empty() &&
-          std::find(matched->roles.begin(), matched->roles.end(), principal.role) == matched->roles.end()) {
-        return HttpResponse::error(403, fmt::format("a {} may not call {} {}", role_name(principal.role),
-                                                    request.method, request.path));
+      if (matched->gate == Gate::kAuthorised && !role_may(principal.role, matched->action)) {
+        return HttpResponse::error(403, fmt::format("a {} may not call {} {} ({})", role_name(principal.role),
+                                                    request.method, request.path, action_name(matched->action)));
       }
     }
-    if (matched->authenticated && matched->handler != Handler::kNetwork && matched->handler != Handler::kPermit &&
-        matched->handler != Handler::kQuote) {
+    if (matched->gate != Gate::kOpen && matched->handler != Handler::kWhoami && matched->handler != Handler::kNetwork &&
+        matched->handler != Handler::kPermit && matched->handler != Handler::kQuote) {
       if (!fleet) return HttpResponse::error(503, "this service keeps no fleet (started without a store)");
       if (matched->changes && (failed || !store)) {
         return HttpResponse::error(503, "the store failed earlier: no changes until the service is restarted");
@@ -1743,6 +1755,7 @@ struct TaxiService::Impl {
     switch (matched->handler) {
       case Handler::kHealth: return HttpResponse::json(failed ? R"({"status":"store_failed"})" : R"({"status":"ok"})");
       case Handler::kMetrics: return {200, "text/plain; version=0.0.4", metrics_text(), {}};
+      case Handler::kWhoami: return whoami(principal);
       case Handler::kNetwork: return {200, "application/geo+json", network_geojson, {}};
       case Handler::kPermit: return permit_state();
       case Handler::kQuote: return quote(request);

@@ -4,7 +4,8 @@
 // id in the path; the rest is the body. For each input:
 //   - the answer is one of the statuses the API documents, never 500 or 503 (the store never fails here);
 //   - an error answer is JSON {"error": "..."};
-//   - a refused call (4xx) changes nothing: the service's version does not move and nobody is notified.
+//   - a refused call (4xx) changes nothing: the service's version does not move and nobody is notified;
+//   - whoami names the token's own role and id (the tokens here are "role:id"), and refuses the others with 401.
 // A broken promise aborts (a finding). Seed corpus: tests/fuzz/taxi_service/.
 
 #include <unistd.h>
@@ -100,6 +101,7 @@ constexpr Route kRoutes[] = {
     {"POST", "/api/v1/zones/*/suspend"}, {"POST", "/api/v1/zones/*/resume"},
     {"GET", "/api/v1/fleet"},           {"GET", "/api/v1/kpis"},
     {"GET", "/api/v1/audit"},           {"POST", "/api/v1/quote"},
+    {"GET", "/api/v1/whoami"},
 };
 constexpr const char* kTokens[] = {"rider:ann", "rider:bob", "operator:ops", "regulator:molit",
                                    "vehicle:v1", "vehicle:v2", "gateway:gw", "", "nobody"};
@@ -140,6 +142,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::fprintf(stderr, "%s %s as '%s' -> %d %s\n", route.method, path.c_str(), token.c_str(), response.status,
                  response.body.c_str());
     std::abort();
+  }
+  if (std::string(route.path) == "/api/v1/whoami") {  // the token's own role and id ("role:id"), or 401
+    const size_t colon = token.find(':');
+    const nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+    const bool known = colon != std::string::npos;
+    const bool right = known ? response.status == 200 && body.is_object() && body.contains("may") &&
+                                   body.at("may").is_array() && body.value("role", "") == token.substr(0, colon) &&
+                                   body.value("id", "") == token.substr(colon + 1)
+                             : response.status == 401;
+    if (!right) {
+      std::fprintf(stderr, "whoami as '%s' -> %d %s\n", token.c_str(), response.status, response.body.c_str());
+      std::abort();
+    }
   }
   if (response.status >= 400) {
     const nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);

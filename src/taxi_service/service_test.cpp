@@ -83,6 +83,60 @@ TEST_F(ServiceTest, EveryOtherCallNeedsAValidTokenOfAnAllowedRole) {
   EXPECT_EQ(call("GET", "/api/v1/nothing", "rider-token").status, 404);
 }
 
+// GET /api/v1/whoami: any valid token learns its role, its id and the actions the role may take (access.h's table,
+// in its order); it needs no store.
+TEST_F(ServiceTest, WhoamiNamesTheTokensRoleAndWhatItMayDo) {
+  HttpResponse response = call("GET", "/api/v1/whoami", "rider-token");
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.content_type, "application/json");
+  EXPECT_EQ(json::parse(response.body),
+            json({{"role", "rider"},
+                  {"id", "r1"},
+                  {"may", {"view_network", "view_permit", "quote", "request_ride", "view_ride", "cancel_ride"}}}));
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/whoami", "regulator-token").body),
+            json({{"role", "regulator"},
+                  {"id", "molit"},
+                  {"may", {"view_network", "view_permit", "view_assignment", "view_ride", "view_fleet", "view_kpis",
+                           "read_audit", "read_report"}}}));
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/whoami", "vehicle-token").body)["may"],
+            json({"view_network", "view_permit", "register_vehicle", "send_telemetry", "view_assignment", "confirm_stop",
+                  "report_incident"}));
+  // A query changes nothing.
+  HttpRequest asking;
+  asking.method = "GET";
+  asking.path = "/api/v1/whoami";
+  asking.target = "/api/v1/whoami?role=operator&id=ops";
+  asking.query = {{"role", "operator"}, {"id", "ops"}};
+  asking.headers["authorization"] = "Bearer rider-token";
+  EXPECT_EQ(service_->handle(asking).body, response.body);
+}
+
+TEST_F(ServiceTest, WhoamiRefusesHostileTokensWithoutSayingAnything) {
+  // The stored SHA-256 is no token; neither is a token with something around it.
+  for (const std::string& token :
+       {std::string("wrong-token"), *token_hash("rider-token"), std::string("rider-token "), std::string(" rider-token"),
+        std::string("rider-token\r\nX-Role: operator"), std::string("rider-token\0", 12), std::string("RIDER-TOKEN"),
+        std::string(100000, 'r'), std::string("\xff\xfe\x80"), std::string("Bearer rider-token"), std::string(257, 'a')}) {
+    const HttpResponse response = call("GET", "/api/v1/whoami", token);
+    EXPECT_EQ(response.status, 401) << token.substr(0, 40);
+    const json body = json::parse(response.body, nullptr, false);
+    ASSERT_TRUE(body.is_object()) << response.body.substr(0, 80);
+    EXPECT_EQ(body.size(), 1u);
+    EXPECT_TRUE(body.contains("error"));
+  }
+  EXPECT_EQ(call("GET", "/api/v1/whoami").status, 401);
+  for (const char* scheme : {"Basic rider-token", "bearer rider-token", "Bearer", "Bearer ", "rider-token"}) {
+    HttpRequest request;
+    request.method = "GET";
+    request.path = request.target = "/api/v1/whoami";
+    request.headers["authorization"] = scheme;
+    EXPECT_EQ(service_->handle(request).status, 401) << scheme;
+  }
+  EXPECT_EQ(call("POST", "/api/v1/whoami", "rider-token", R"({"role":"operator"})").status, 405);
+  EXPECT_EQ(call("DELETE", "/api/v1/whoami", "rider-token").status, 405);
+  EXPECT_EQ(call("GET", "/api/v1/whoami/operator", "rider-token").status, 404);
+}
+
 TEST_F(ServiceTest, TheNetworkIsThePermittedRoads) {
   const HttpResponse response = call("GET", "/api/v1/network", "rider-token");
   ASSERT_EQ(response.status, 200);
