@@ -32,8 +32,9 @@ Result<AuditTrailAnchor> write_audit_trail(const SimulationResult& result, const
                          std::move(data)});
   }
   for (const VehicleEvent& event : result.events) {
-    if (event.kind != "assign") continue;
-    decisions.push_back({event.time_s, "assignment", dispatcher,
+    // A request an RTV round moves to another vehicle is unassigned from the first just before.
+    if (event.kind != "assign" && event.kind != "unassign") continue;
+    decisions.push_back({event.time_s, event.kind == "assign" ? "assignment" : "unassignment", dispatcher,
                          {{"request", event.request}, {"vehicle", event.vehicle}}});
   }
   for (const RequestState& request : result.requests) {

@@ -351,27 +351,65 @@ void FleetState::start_leg(VehicleState& vehicle, double now_s, std::optional<ui
   vehicle.driving = true;
 }
 
-void FleetState::commit_plan(uint32_t vehicle_id, std::vector<Stop> plan, double now_s) {
-  VehicleState& vehicle = vehicles_[vehicle_id];
+std::optional<uint8_t> FleetState::kept_front_option(const VehicleState& vehicle, const std::vector<Stop>& plan,
+                                                     double now_s) const {
   // A plan that keeps the stop the vehicle drives to first was evaluated along its leg: keep heading there.
-  std::optional<uint8_t> front_option;
   if (!plan.empty() && !vehicle.plan.empty() && plan.front() == vehicle.plan.front()) {
-    if (const std::optional<Hop> heading = heading_hop(vehicle, now_s)) front_option = heading->option;
+    if (const std::optional<Hop> heading = heading_hop(vehicle, now_s)) return heading->option;
   }
-  stop_driving(vehicle, now_s);
+  return std::nullopt;
+}
+
+void FleetState::install_plan(VehicleState& vehicle, std::vector<Stop> plan, double now_s,
+                              std::optional<uint8_t> front_option) {
   vehicle.reposition_to.reset();
   vehicle.plan = std::move(plan);
   for (const Stop& stop : vehicle.plan) {
     RequestState& request = requests_[stop.request];
     if (stop.kind == Stop::Kind::kPickup && request.status == RequestStatus::kPending) {
       request.status = RequestStatus::kAssigned;
-      request.vehicle = vehicle_id;
+      request.vehicle = vehicle.id;
       request.assigned_s = now_s;
       pending_.erase(std::remove(pending_.begin(), pending_.end(), stop.request), pending_.end());
       record(now_s, vehicle, "assign", stop.request);
     }
   }
   start_leg(vehicle, now_s, front_option);
+}
+
+void FleetState::commit_plan(uint32_t vehicle_id, std::vector<Stop> plan, double now_s) {
+  VehicleState& vehicle = vehicles_[vehicle_id];
+  const std::optional<uint8_t> front_option = kept_front_option(vehicle, plan, now_s);
+  stop_driving(vehicle, now_s);
+  install_plan(vehicle, std::move(plan), now_s, front_option);
+}
+
+void FleetState::commit_plans(std::vector<std::pair<uint32_t, std::vector<Stop>>> plans, double now_s) {
+  std::vector<std::optional<uint8_t>> front_options;
+  front_options.reserve(plans.size());
+  for (const auto& [vehicle_id, plan] : plans) {
+    front_options.push_back(kept_front_option(vehicles_[vehicle_id], plan, now_s));
+  }
+  // Every rider leaving a vehicle is unassigned before anyone is assigned, so that the new plans find them pending.
+  for (const auto& [vehicle_id, plan] : plans) {
+    VehicleState& vehicle = vehicles_[vehicle_id];
+    stop_driving(vehicle, now_s);  // the events below are recorded where the vehicle is now
+    for (const Stop& stop : vehicle.plan) {
+      if (stop.kind != Stop::Kind::kPickup || std::find(plan.begin(), plan.end(), stop) != plan.end()) continue;
+      RequestState& request = requests_[stop.request];
+      request.status = RequestStatus::kPending;
+      request.vehicle = UINT32_MAX;
+      request.assigned_s = -1.0;
+      pending_.insert(std::lower_bound(pending_.begin(), pending_.end(), stop.request), stop.request);
+      record(now_s, vehicle, "unassign", stop.request);
+    }
+  }
+  for (size_t i = 0; i < plans.size(); ++i) {
+    VehicleState& vehicle = vehicles_[plans[i].first];
+    const bool had_plan = !vehicle.plan.empty();
+    install_plan(vehicle, std::move(plans[i].second), now_s, front_options[i]);
+    if (had_plan && vehicle.plan.empty()) record(now_s, vehicle, "idle", UINT32_MAX);
+  }
 }
 
 void FleetState::reposition(uint32_t vehicle_id, const Location& target, double now_s) {

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "road/ch_search_space.h"
@@ -126,6 +127,14 @@ class FleetState {
                      std::vector<double>* etas = nullptr);
   // Replaces the vehicle's plan (which must have passed evaluate_plan) and sets it on its way.
   void commit_plan(uint32_t vehicle, std::vector<Stop> plan, double now_s);
+  // Replaces the plans of several vehicles at once, riders moving between them (a dispatcher that reassigns): a
+  // rider assigned to one of these vehicles and left out of its new plan is first unassigned from it ("unassign"
+  // event, as unassign records), then assigned to the vehicle whose new plan has them ("assign" event), or stays
+  // pending if none has. A vehicle left without a plan records "idle".
+  // REQUIRES: distinct vehicles; each plan passed evaluate_plan for its vehicle at now_s, before any of them was
+  // committed, and keeps the drop-offs of the vehicle's riders aboard; a rider is in at most one of the plans, and
+  // only if pending or assigned to one of these vehicles.
+  void commit_plans(std::vector<std::pair<uint32_t, std::vector<Stop>>> plans, double now_s);
   // Sends an idle vehicle towards `target`; it stays available for assignment.
   void reposition(uint32_t vehicle, const Location& target, double now_s);
   void reject(uint32_t request, RejectReason reason, double now_s);
@@ -209,6 +218,11 @@ class FleetState {
  private:
   // `front_option`: the option of plan.front() to drive to when the plan was evaluated with it (see heading_hop).
   void start_leg(VehicleState& vehicle, double now_s, std::optional<uint8_t> front_option = std::nullopt);
+  // The option of plan.front() to keep heading to when `plan` replaces the vehicle's plan (see commit_plan).
+  std::optional<uint8_t> kept_front_option(const VehicleState& vehicle, const std::vector<Stop>& plan,
+                                           double now_s) const;
+  // commit_plan once the vehicle has stopped driving, with the front option found before it stopped.
+  void install_plan(VehicleState& vehicle, std::vector<Stop> plan, double now_s, std::optional<uint8_t> front_option);
   void stop_driving(VehicleState& vehicle, double now_s);
   void record(double time_s, const VehicleState& vehicle, const char* kind, uint32_t request);
   // Does `stop` (already taken out of the plan): the rider boards or alights.

@@ -43,6 +43,9 @@ struct DispatchSpec {
   uint32_t rtv_nearest_vehicles = 10; // kRtv: vehicles each request is linked to (nearest ones that can take it)
   uint32_t rtv_solver_nodes = 2000;   // kRtv: CBC branch-and-bound nodes per round; 0 = greedy assignment only
   double rtv_solver_seconds = 0.0;    // kRtv: CBC wall-clock budget per round, 0 = none (binding makes runs vary)
+  // kRtv: each round's pool also holds the requests assigned but not yet picked up, which a better trip may take
+  // over (Alonso-Mora et al. 2017); false: assigned requests stay with their vehicle.
+  bool rtv_reassign = true;
 };
 
 struct RebalanceSpec {

@@ -102,6 +102,7 @@ Status read_dispatch(ConfigReader& dispatch, DispatchSpec& spec) {
   spec.rtv_solver_nodes = static_cast<uint32_t>(nodes);
   BITGOEUL_ASSIGN_OR_RETURN(spec.rtv_solver_seconds,
                             non_negative(dispatch, "rtv_solver_seconds", spec.rtv_solver_seconds));
+  BITGOEUL_ASSIGN_OR_RETURN(spec.rtv_reassign, dispatch.boolean_or("rtv_reassign", spec.rtv_reassign));
   return dispatch.finish();
 }
 

@@ -2,7 +2,8 @@
 //
 //   minimise   sum_t (cost_t - penalty * |t|) x_t          (+ penalty * requests, a constant)
 //   subject to sum_{t of vehicle v} x_t <= 1               for every vehicle
-//              sum_{t containing r} x_t <= 1               for every request
+//              sum_{t containing r} x_t <= 1               for every request that may stay unserved
+//              sum_{t containing r} x_t  = 1               for every request that must be served
 //              x_t in {0, 1}
 //
 // Leaving out the "unserved" variables of Alonso-Mora et al. gives the same optimum with fewer columns.
@@ -17,26 +18,6 @@
 #include "taxi/dispatch/trip_assignment.h"
 
 namespace bitgoeul::taxi {
-namespace {
-
-// A selection CBC returned, checked by us: one trip per vehicle, every request once.
-bool feasible(const TripProblem& problem, const std::vector<uint32_t>& chosen) {
-  std::vector<bool> vehicle_used(problem.vehicles, false);
-  std::vector<bool> request_served(problem.requests, false);
-  for (const uint32_t index : chosen) {
-    const TripCandidate& trip = problem.trips[index];
-    if (vehicle_used[trip.vehicle]) return false;
-    vehicle_used[trip.vehicle] = true;
-    for (const uint32_t r : trip.requests) {
-      if (request_served[r]) return false;
-      request_served[r] = true;
-    }
-  }
-  return true;
-}
-
-}  // namespace
-
 TripAssignment solve_trip_assignment(const TripProblem& problem, const TripSolverLimits& limits) {
   TripAssignment greedy;
   greedy.chosen = greedy_trip_assignment(problem);
@@ -67,7 +48,10 @@ TripAssignment solve_trip_assignment(const TripProblem& problem, const TripSolve
   starts.push_back(static_cast<CoinBigIndex>(indices.size()));
   const std::vector<double> column_lower(problem.trips.size(), 0.0);
   const std::vector<double> column_upper(problem.trips.size(), 1.0);
-  const std::vector<double> row_lower(static_cast<size_t>(rows), 0.0);
+  std::vector<double> row_lower(static_cast<size_t>(rows), 0.0);
+  for (uint32_t r = 0; r < problem.must_serve.size(); ++r) {
+    if (problem.must_serve[r]) row_lower[problem.vehicles + r] = 1.0;
+  }
   const std::vector<double> row_upper(static_cast<size_t>(rows), 1.0);
 
   OsiClpSolverInterface solver;
@@ -81,7 +65,8 @@ TripAssignment solve_trip_assignment(const TripProblem& problem, const TripSolve
   model.messageHandler()->setLogLevel(0);
   model.setMaximumNodes(static_cast<int>(limits.max_nodes));
   if (limits.max_seconds > 0) model.setMaximumSeconds(limits.max_seconds);
-  // Start from the greedy selection, so CBC only ever improves on it.
+  // Start from the greedy selection (feasible: it serves every request that must be served), so CBC only ever
+  // improves on it.
   const double constant = problem.unserved_penalty_s * static_cast<double>(problem.requests);
   std::vector<double> start(problem.trips.size(), 0.0);
   for (const uint32_t trip : greedy.chosen) start[trip] = 1.0;
@@ -94,7 +79,7 @@ TripAssignment solve_trip_assignment(const TripProblem& problem, const TripSolve
   for (int column = 0; column < columns; ++column) {
     if (best[column] > 0.5) solved.chosen.push_back(static_cast<uint32_t>(column));
   }
-  if (!feasible(problem, solved.chosen)) return greedy;
+  if (!trip_selection_feasible(problem, solved.chosen)) return greedy;
   solved.objective = trip_objective(problem, solved.chosen);
   if (solved.objective > greedy.objective) return greedy;
   solved.source = model.isProvenOptimal() ? TripAssignment::Source::kOptimal

@@ -1,6 +1,7 @@
 // Specifications of the request-trip-vehicle dispatcher: a street where joint assignment pools riders that
-// one-at-a-time insertion must turn away, the assignment programme against brute force, the greedy fall-back, and
-// the fleet invariants on a random city with the fall-back alone.
+// one-at-a-time insertion must turn away, a street where a later rider makes an assigned one move to another
+// vehicle, the assignment programme against brute force (with and without requests that must stay served), the
+// greedy fall-back and its repair, and the fleet invariants on random cities.
 
 #include "taxi/dispatch/rtv.h"
 
@@ -11,6 +12,8 @@
 #include <limits>
 #include <numeric>
 #include <random>
+#include <string>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -118,6 +121,101 @@ TEST(Rtv, JointAssignmentServesAllThreeAndPoolsTwo) {
   EXPECT_EQ(compute_kpis(result).overall.served, 3u);
 }
 
+// Reassignment, on the same street. Vehicle 0 waits at the west end (0 s), vehicle 1 near the east end (570 s).
+//   rider A: 270 -> 180, asks at 18 s (latest pick-up 378 s). At the 30 s round vehicle 0 would pick A up at
+//            300 s, vehicle 1 at 330 s: A goes to vehicle 0, which sets off east.
+//   rider B: 0 -> 60, asks at 40 s (latest pick-up 400 s). At the 60 s round vehicle 0, now at 30 s heading east
+//            (it turns at the next corner), is the only one that can reach B in time (at 150 s), and it cannot
+//            serve both: B first, it would reach A at 450 s; A first, B at 600 s. Vehicle 1, still at 570 s, can
+//            reach A at 360 s.
+// The joint assignment of the 60 s round moves A to vehicle 1 and gives B to vehicle 0; without reassignment A
+// stays with vehicle 0 and B is turned away.
+Scenario takeover_scenario(bool reassign) {
+  Scenario scenario = street_scenario(DispatchPolicy::kRtv);
+  scenario.fleet.depots = {at_s(0), at_s(570)};
+  scenario.dispatch.rtv_reassign = reassign;
+  return scenario;
+}
+
+const std::vector<TripRequest> kTakeoverDemand = {request(0, 18, at_s(270), at_s(180)),
+                                                  request(1, 40, at_s(0), at_s(60))};
+
+// What the vehicle events say about one request: (kind, vehicle, time).
+std::vector<std::tuple<std::string, uint32_t, double>> history(const SimulationResult& result, uint32_t request) {
+  std::vector<std::tuple<std::string, uint32_t, double>> listed;
+  for (const VehicleEvent& event : result.events) {
+    if (event.request == request) listed.emplace_back(event.kind, event.vehicle, event.time_s);
+  }
+  return listed;
+}
+
+TEST(RtvReassign, ALaterRiderTakesTheVehicleAndTheAssignedRiderMovesToAnother) {
+  World world(street());
+  const SimulationResult result = run(world, takeover_scenario(true), kTakeoverDemand);
+  const RequestState& a = result.requests.at(0);
+  const RequestState& b = result.requests.at(1);
+  ASSERT_EQ(a.status, RequestStatus::kCompleted);
+  ASSERT_EQ(b.status, RequestStatus::kCompleted);
+  // Vehicle 1 drives 300 s west from 570 s, boards A for 30 s and drives 90 s on.
+  EXPECT_EQ(a.vehicle, 1u);
+  EXPECT_DOUBLE_EQ(a.assigned_s, 60.0);
+  EXPECT_DOUBLE_EQ(a.pickup_s, 360.0);
+  EXPECT_DOUBLE_EQ(a.dropoff_s, 480.0);
+  // Vehicle 0, heading east at 30 s, turns at the next corner (60 s), is back at 0 s at 150 s, boards B and drives
+  // 60 s east.
+  EXPECT_EQ(b.vehicle, 0u);
+  EXPECT_DOUBLE_EQ(b.pickup_s, 150.0);
+  EXPECT_DOUBLE_EQ(b.dropoff_s, 240.0);
+  // The vehicle events tell the move: A is taken from vehicle 0 before vehicle 1 gets it.
+  using History = std::vector<std::tuple<std::string, uint32_t, double>>;
+  EXPECT_EQ(history(result, 0), (History{{"assign", 0, 30.0},
+                                         {"unassign", 0, 60.0},
+                                         {"assign", 1, 60.0},
+                                         {"pickup", 1, 360.0},
+                                         {"dropoff", 1, 480.0}}));
+  EXPECT_EQ(history(result, 1), (History{{"assign", 0, 60.0}, {"pickup", 0, 150.0}, {"dropoff", 0, 240.0}}));
+}
+
+TEST(RtvReassign, WithoutReassignmentTheAssignedRiderStaysAndTheLaterOneIsTurnedAway) {
+  World world(street());
+  const SimulationResult result = run(world, takeover_scenario(false), kTakeoverDemand);
+  EXPECT_EQ(result.requests.at(0).status, RequestStatus::kCompleted);
+  EXPECT_EQ(result.requests.at(0).vehicle, 0u);
+  EXPECT_DOUBLE_EQ(result.requests.at(0).pickup_s, 300.0);
+  EXPECT_EQ(result.requests.at(1).reject_reason, RejectReason::kNoVehicleInTime);
+}
+
+// The 60 s round of the takeover by hand: what the dispatcher counted.
+TEST(RtvReassign, TheRoundCountsTheMove) {
+  for (const uint32_t solver_nodes : {2000u, 0u}) {
+    World world(street());
+    Scenario scenario = takeover_scenario(true);
+    scenario.dispatch.rtv_solver_nodes = solver_nodes;
+    FleetState fleet(world.travel, scenario);
+    for (const geo::LatLon depot : scenario.fleet.depots) {
+      fleet.add_vehicle(world.travel.locate(depot, 10.0).value().options[0], 0.0);
+    }
+    RtvDispatcher dispatcher(scenario.dispatch);
+    ASSERT_TRUE(fleet.add_request(kTakeoverDemand[0]));
+    dispatcher.dispatch(fleet, 30.0);
+    ASSERT_EQ(fleet.requests()[0].vehicle, 0u);
+    ASSERT_TRUE(fleet.add_request(kTakeoverDemand[1]));
+    dispatcher.dispatch(fleet, 60.0);
+    EXPECT_EQ(fleet.verify(), "");
+    EXPECT_EQ(fleet.requests()[0].vehicle, 1u);
+    EXPECT_EQ(fleet.requests()[1].vehicle, 0u);
+    EXPECT_EQ(dispatcher.stats().reassigned, 1u);
+    EXPECT_EQ(dispatcher.stats().rounds, 2u);
+    // Nothing better at 90 s: vehicle 1 keeps its trip, and its plan.
+    const std::vector<Stop> plan1 = fleet.vehicles()[1].plan;
+    const uint64_t version1 = fleet.vehicles()[1].version;
+    dispatcher.dispatch(fleet, 90.0);
+    EXPECT_EQ(fleet.vehicles()[1].plan, plan1);
+    EXPECT_EQ(fleet.vehicles()[1].version, version1);  // not even re-committed
+    EXPECT_EQ(dispatcher.stats().reassigned, 1u);
+  }
+}
+
 // The same round driven by hand: the plans committed and how the assignment was found.
 TEST(Rtv, OneRoundCommitsThePooledPlan) {
   for (const uint32_t solver_nodes : {2000u, 0u}) {
@@ -156,10 +254,13 @@ TEST(Rtv, OneRoundCommitsThePooledPlan) {
   }
 }
 
-// Brute force over every choice of at most one trip per vehicle.
+// Brute force over every choice of at most one trip per vehicle that serves every request it must.
 void brute_force(const TripProblem& problem, uint32_t vehicle, std::vector<uint32_t>& chosen,
                  std::vector<bool>& served, double& best) {
   if (vehicle == problem.vehicles) {
+    for (uint32_t r = 0; r < problem.must_serve.size(); ++r) {
+      if (problem.must_serve[r] && !served[r]) return;
+    }
     best = std::min(best, trip_objective(problem, chosen));
     return;
   }
@@ -254,6 +355,91 @@ TEST(TripAssignment, WithoutSolverBudgetTheGreedyAssignmentIsUsed) {
   EXPECT_DOUBLE_EQ(fallback.objective, 100.0);
 }
 
+// Requests already assigned (must_serve) with the trips their vehicles hold now (fallback): vehicle 0 holds
+// request 0 (trip 0, 50 s); it could pool requests 1 and 2 instead (trip 1, 10 s); vehicle 1 can take request 1
+// (trip 2, 5 s).
+TripProblem held_trap() {
+  TripProblem problem;
+  problem.vehicles = 2;
+  problem.requests = 3;
+  problem.trips = {{0, {0}, 50.0}, {0, {1, 2}, 10.0}, {1, {1}, 5.0}};
+  problem.unserved_penalty_s = lexicographic_penalty_s(problem);
+  problem.must_serve = {true, false, false};
+  problem.fallback = {0};
+  return problem;
+}
+
+// Greedy takes the largest trip first, vehicle 0's pair, which leaves request 0 to nobody: the repair forces
+// vehicle 0's held trip back, dropping the pair, and fills vehicle 1 with request 1; request 2 stays unserved.
+TEST(TripAssignment, GreedyNeverDropsARequestThatMustBeServed) {
+  TripProblem problem = held_trap();
+  const std::vector<uint32_t> greedy = greedy_trip_assignment(problem);
+  EXPECT_EQ(greedy, (std::vector<uint32_t>{0, 2}));
+  EXPECT_TRUE(trip_selection_feasible(problem, greedy));
+  const TripAssignment fallback = solve_trip_assignment(problem, {.max_nodes = 0});
+  EXPECT_EQ(fallback.source, TripAssignment::Source::kGreedy);
+  EXPECT_EQ(fallback.chosen, greedy);
+  // Without the constraint greedy drops request 0 for the pair, which a selection that must serve it refuses.
+  EXPECT_FALSE(trip_selection_feasible(problem, {1}));
+  problem.must_serve.clear();
+  EXPECT_EQ(greedy_trip_assignment(problem), (std::vector<uint32_t>{1}));
+}
+
+// The pair serves as many requests (two) as keeping request 0 with request 1 on vehicle 1, for less: unconstrained,
+// CBC takes the pair; constrained, it keeps request 0 (55 s plus the 56 s penalty for request 2).
+TEST(TripAssignment, CbcKeepsEveryRequestThatMustBeServed) {
+  TripProblem problem = held_trap();
+  const TripAssignment solved = solve_trip_assignment(problem, {});
+  EXPECT_EQ(solved.source, TripAssignment::Source::kOptimal);
+  EXPECT_EQ(solved.chosen, (std::vector<uint32_t>{0, 2}));
+  EXPECT_DOUBLE_EQ(solved.objective, 111.0);
+  problem.must_serve.clear();
+  EXPECT_EQ(solve_trip_assignment(problem, {}).chosen, (std::vector<uint32_t>{1}));
+}
+
+// Random problems where some vehicles hold trips of requests that must stay served.
+TripProblem random_held_problem(std::mt19937_64& random) {
+  TripProblem problem = random_problem(random);
+  problem.must_serve.assign(problem.requests, false);
+  std::vector<uint32_t> free(problem.requests);
+  std::iota(free.begin(), free.end(), 0u);
+  std::shuffle(free.begin(), free.end(), random);
+  std::uniform_real_distribution<double> cost(0.0, 1000.0);
+  for (uint32_t v = 0; v < problem.vehicles && !free.empty(); ++v) {
+    if (std::uniform_int_distribution<int>(0, 2)(random) == 0) continue;
+    const size_t size = std::min<size_t>(free.size(), std::uniform_int_distribution<size_t>(1, 2)(random));
+    std::vector<uint32_t> held(free.end() - static_cast<std::ptrdiff_t>(size), free.end());
+    free.resize(free.size() - size);
+    for (const uint32_t r : held) problem.must_serve[r] = true;
+    problem.fallback.push_back(static_cast<uint32_t>(problem.trips.size()));
+    problem.trips.push_back({v, held, std::round(cost(random))});
+  }
+  problem.unserved_penalty_s = lexicographic_penalty_s(problem);
+  return problem;
+}
+
+TEST(TripAssignment, WithRequestsThatMustBeServedCbcIsOptimalAndGreedyFeasible) {
+  std::mt19937_64 random(23);
+  int repaired = 0;
+  for (int round = 0; round < 300; ++round) {
+    const TripProblem problem = random_held_problem(random);
+    std::vector<uint32_t> chosen;
+    std::vector<bool> served(problem.requests, false);
+    double best = std::numeric_limits<double>::infinity();
+    brute_force(problem, 0, chosen, served, best);
+    const TripAssignment solved = solve_trip_assignment(problem, {});
+    EXPECT_EQ(solved.source, TripAssignment::Source::kOptimal) << "round " << round;
+    EXPECT_TRUE(trip_selection_feasible(problem, solved.chosen)) << "round " << round;
+    EXPECT_NEAR(solved.objective, best, 1e-6) << "round " << round;
+    const std::vector<uint32_t> greedy = greedy_trip_assignment(problem);
+    EXPECT_TRUE(trip_selection_feasible(problem, greedy)) << "round " << round;
+    TripProblem plain = problem;
+    plain.must_serve.clear();
+    if (!trip_selection_feasible(problem, greedy_trip_assignment(plain))) ++repaired;
+  }
+  EXPECT_GT(repaired, 10);  // the repair was needed often enough to be tested
+}
+
 TEST(Rtv, GreedyFallBackKeepsEveryInvariantOnARandomCity) {
   road::SyntheticGridOptions grid;
   grid.rows = 20;
@@ -287,6 +473,96 @@ TEST(Rtv, GreedyFallBackKeepsEveryInvariantOnARandomCity) {
   }
 }
 
+// A random city at its busiest, reassigning every round: requests move between vehicles, and every request a
+// vehicle was promised is served, whether CBC or the greedy fall-back (solver nodes 0) assigns.
+Scenario busy_city_scenario(uint32_t solver_nodes) {
+  Scenario scenario;
+  scenario.start_s = 7 * 3600;
+  scenario.end_s = 8 * 3600;
+  scenario.fleet.size = 8;
+  scenario.fleet.capacity = 3;
+  scenario.dispatch.policy = DispatchPolicy::kRtv;
+  scenario.dispatch.rtv_solver_nodes = solver_nodes;
+  scenario.seed = 4;
+  return scenario;
+}
+
+std::vector<TripRequest> busy_city_demand(const road::RoadGraph& graph, uint64_t seed) {
+  SyntheticDemandOptions demand;
+  demand.total_trips = 6000;  // a day's: the hour gets about 220
+  demand.seed = seed;
+  demand.start_s = 7 * 3600;
+  demand.end_s = 8 * 3600;
+  auto requests = generate_road_demand(graph, demand);
+  EXPECT_TRUE(requests.is_ok());
+  return requests.is_ok() ? *requests : std::vector<TripRequest>{};
+}
+
+// Blocks of 250 m: pick-ups lie minutes ahead, so assigned requests join the pool (see kReassignAheadRounds).
+World random_city(uint64_t seed) {
+  road::SyntheticGridOptions grid;
+  grid.rows = 20;
+  grid.cols = 20;
+  grid.spacing_m = 250.0;
+  grid.seed = seed;
+  return World(road::make_synthetic_grid(grid));
+}
+
+TEST(RtvReassign, AnAssignedRequestIsNeverDroppedOnRandomCities) {
+  for (const uint32_t solver_nodes : {2000u, 0u}) {
+    for (const uint64_t seed : {9u, 31u}) {
+      SCOPED_TRACE(::testing::Message() << "solver nodes " << solver_nodes << ", city " << seed);
+      World world = random_city(seed);
+      const SimulationResult result =
+          run(world, busy_city_scenario(solver_nodes), busy_city_demand(world.graph, seed + 3));
+      ASSERT_FALSE(result.requests.empty());
+      std::vector<int> assigned(result.requests.size(), 0);
+      size_t moves = 0;
+      for (size_t e = 0; e < result.events.size(); ++e) {
+        const VehicleEvent& event = result.events[e];
+        if (event.kind == "assign") ++assigned[event.request];
+        if (event.kind != "unassign") continue;
+        ++moves;
+        // Taken from one vehicle only to be given to another in the same round.
+        const auto given = std::find_if(result.events.begin() + static_cast<std::ptrdiff_t>(e), result.events.end(),
+                                        [&](const VehicleEvent& later) {
+                                          return later.kind == "assign" && later.request == event.request;
+                                        });
+        ASSERT_NE(given, result.events.end()) << event.request;
+        EXPECT_EQ(given->time_s, event.time_s) << event.request;
+        EXPECT_NE(given->vehicle, event.vehicle) << event.request;
+      }
+      EXPECT_GT(moves, 0u);  // reassignment happened
+      for (const RequestState& ride : result.requests) {
+        const uint32_t id = ride.request.id;
+        ASSERT_TRUE(ride.status == RequestStatus::kCompleted || ride.status == RequestStatus::kRejected) << id;
+        if (ride.status == RequestStatus::kRejected) {
+          EXPECT_NE(ride.reject_reason, RejectReason::kNone) << id;
+          EXPECT_EQ(assigned[id], 0) << "request " << id << " was promised a vehicle and then turned away";
+          continue;
+        }
+        EXPECT_GE(assigned[id], 1) << id;
+        EXPECT_LE(ride.pickup_s, ride.latest_pickup_s + 1e-6) << id;
+        EXPECT_LE(ride.dropoff_s - ride.pickup_s, ride.max_ride_s + 1e-6) << id;
+      }
+    }
+  }
+}
+
+TEST(RtvReassign, TheSameSeedGivesTheSameEvents) {
+  World world = random_city(9);
+  const std::vector<TripRequest> demand = busy_city_demand(world.graph, 12);
+  const SimulationResult first = run(world, busy_city_scenario(2000), demand);
+  const SimulationResult second = run(world, busy_city_scenario(2000), demand);
+  ASSERT_EQ(first.events.size(), second.events.size());
+  for (size_t e = 0; e < first.events.size(); ++e) {
+    const VehicleEvent& a = first.events[e];
+    const VehicleEvent& b = second.events[e];
+    ASSERT_EQ(std::tie(a.time_s, a.vehicle, a.kind, a.request), std::tie(b.time_s, b.vehicle, b.kind, b.request))
+        << "event " << e;
+  }
+}
+
 std::string write_scenario(const std::string& text) {
   const auto dir = std::filesystem::temp_directory_path() / "bitgoeul_rtv_test";
   std::filesystem::create_directories(dir);
@@ -298,7 +574,7 @@ std::string write_scenario(const std::string& text) {
 TEST(RtvScenario, KeysAreReadAndChecked) {
   auto file = read_scenario_file(write_scenario(
       "map = \"m.osm\"\n[dispatch]\npolicy = \"rtv\"\nrtv_seconds = 20\nrtv_max_trip_size = 3\n"
-      "rtv_nearest_vehicles = 5\nrtv_solver_nodes = 0\nrtv_solver_seconds = 0.5\n"));
+      "rtv_nearest_vehicles = 5\nrtv_solver_nodes = 0\nrtv_solver_seconds = 0.5\nrtv_reassign = false\n"));
   ASSERT_TRUE(file.is_ok()) << file.status().to_string();
   const DispatchSpec& spec = file->scenario.dispatch;
   EXPECT_EQ(spec.policy, DispatchPolicy::kRtv);
@@ -308,6 +584,8 @@ TEST(RtvScenario, KeysAreReadAndChecked) {
   EXPECT_EQ(spec.rtv_nearest_vehicles, 5u);
   EXPECT_EQ(spec.rtv_solver_nodes, 0u);
   EXPECT_DOUBLE_EQ(spec.rtv_solver_seconds, 0.5);
+  EXPECT_FALSE(spec.rtv_reassign);
+  EXPECT_TRUE(DispatchSpec{}.rtv_reassign);  // the paper's way unless turned off
   EXPECT_DOUBLE_EQ(make_dispatcher(spec)->tick_interval_s(), 20.0);
   const std::vector<std::pair<std::string, std::string>> mistakes = {
       {"rtv_seconds = 0", "dispatch.rtv_seconds: must be positive"},
@@ -315,6 +593,8 @@ TEST(RtvScenario, KeysAreReadAndChecked) {
       {"rtv_nearest_vehicles = 0", "dispatch.rtv_nearest_vehicles: must be between 1"},
       {"rtv_solver_nodes = -1", "dispatch.rtv_solver_nodes: must be between 0"},
       {"rtv_solver_seconds = -1", "dispatch.rtv_solver_seconds: must be zero or more"},
+      {"rtv_reassign = 1", "dispatch.rtv_reassign"},
+      {"rtv_reassign = \"yes\"", "dispatch.rtv_reassign"},
   };
   for (const auto& [line, expected] : mistakes) {
     auto bad = read_scenario_file(write_scenario("map = \"m.osm\"\n[dispatch]\npolicy = \"rtv\"\n" + line + "\n"));

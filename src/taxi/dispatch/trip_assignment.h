@@ -1,8 +1,9 @@
 #pragma once
 // The assignment step of the request-trip-vehicle (RTV) dispatcher: given candidate trips (a set of requests a
 // vehicle can serve together, with a cost), choose at most one trip per vehicle and put every request in at most
-// one chosen trip, minimising the chosen trips' costs plus a penalty per request left unserved. Solved as an
-// integer programme by COIN-OR CBC (cbc_assignment.cpp, the only file that sees COIN-OR), with a greedy fall-back.
+// one chosen trip (exactly one for the requests that must be served), minimising the chosen trips' costs plus a
+// penalty per request left unserved. Solved as an integer programme by COIN-OR CBC (cbc_assignment.cpp, the only
+// file that sees COIN-OR), with a greedy fall-back.
 
 #include <cstdint>
 #include <vector>
@@ -20,7 +21,16 @@ struct TripProblem {
   uint32_t requests = 0;
   std::vector<TripCandidate> trips;
   double unserved_penalty_s = 0.0;  // per request served by no chosen trip
+  // Requests every selection must serve (empty: none), a hard constraint: the RTV dispatcher's requests already
+  // promised a vehicle. `fallback` is a feasible selection (trip indices, one trip per vehicle at most, requests
+  // disjoint) that serves every one of them: the dispatcher's "every vehicle keeps its current trip".
+  std::vector<bool> must_serve;
+  std::vector<uint32_t> fallback;
 };
+
+// Whether `chosen` (trip indices) is a feasible selection: one trip per vehicle, every request at most once, every
+// request that must be served exactly once.
+bool trip_selection_feasible(const TripProblem& problem, const std::vector<uint32_t>& chosen);
 
 // Objective of a selection (indices into problem.trips): costs plus the penalty for each request not covered.
 // REQUIRES: the selection is feasible (one trip per vehicle, requests disjoint).
@@ -31,7 +41,10 @@ double trip_objective(const TripProblem& problem, const std::vector<uint32_t>& c
 double lexicographic_penalty_s(const TripProblem& problem);
 
 // Alonso-Mora et al.'s greedy: trips by decreasing size, then increasing cost (then index), each taken when its
-// vehicle and requests are still free. Returns the chosen trip indices in increasing order.
+// vehicle and requests are still free. When that misses a request that must be served, the fall-back trip serving
+// it is forced in, with every chosen trip that shares its vehicle or a request dropped, until all such requests
+// are served (at worst: the whole fall-back selection); the vehicles and requests left free are then filled
+// greedily again. Returns a feasible selection's trip indices in increasing order.
 std::vector<uint32_t> greedy_trip_assignment(const TripProblem& problem);
 
 struct TripSolverLimits {
