@@ -1,7 +1,10 @@
 #include "taxi_service/access.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -33,6 +36,34 @@ TEST(AccessList, TokensAuthenticateByTheirHashOnly) {
   EXPECT_FALSE(access->authenticate("").has_value());
   EXPECT_FALSE(access->authenticate(hash).has_value());  // the hash itself is no token
   EXPECT_FALSE(access->authenticate(std::string(100000, 'x')).has_value());
+}
+
+// The table whoami answers from and the router authorises by (its calls are probed in live_service_test.cpp).
+TEST(Actions, EachHasOneNameAndSomeRoleTheRegulatorOnlyReads) {
+  constexpr Role kRoles[] = {Role::kOperator, Role::kRegulator, Role::kVehicle, Role::kRider, Role::kGateway};
+  std::set<std::string> names, taken;
+  for (int a = 0; a <= static_cast<int>(Action::kReadReport); ++a) {
+    const std::string name = action_name(static_cast<Action>(a));
+    EXPECT_TRUE(names.insert(name).second) << name;
+    EXPECT_TRUE(std::any_of(std::begin(kRoles), std::end(kRoles), [&](Role r) { return role_may(r, static_cast<Action>(a)); }))
+        << name << " is nobody's";
+  }
+  for (const Role role : kRoles) {
+    for (const Action action : actions_of(role)) {
+      EXPECT_TRUE(role_may(role, action));
+      taken.insert(action_name(action));
+    }
+  }
+  EXPECT_EQ(taken, names);
+  for (const Action action : actions_of(Role::kRegulator)) {
+    const std::string name = action_name(action);
+    EXPECT_TRUE(name.starts_with("view_") || name.starts_with("read_")) << "the regulator may " << name;
+  }
+  EXPECT_TRUE(role_may(Role::kOperator, Action::kSuspendZone));
+  EXPECT_FALSE(role_may(Role::kRegulator, Action::kSuspendZone));
+  EXPECT_FALSE(role_may(Role::kGateway, Action::kPullVehicle));
+  EXPECT_FALSE(role_may(Role::kVehicle, Action::kViewFleet));
+  EXPECT_EQ(actions_of(Role::kRider).size(), 6u);
 }
 
 TEST(AccessList, BadFilesAreNamed) {

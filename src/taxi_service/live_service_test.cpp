@@ -6,6 +6,8 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -103,6 +105,28 @@ class LiveServiceTest : public ::testing::Test {
     const json reply = expect(201, "POST", "/api/v1/vehicles/" + id + "/register", "operator-ops",
                               json{{"lat", lat}, {"lon", lon}}.dump());
     EXPECT_EQ(reply["vehicle"]["status"], "available");
+  }
+  // v1 (at its usual place) and v2 registered, then ann asks for kRide (r0) and it is assigned: the vehicle it went
+  // to and the other one (the first is "" when the ride was not assigned, which fails the test).
+  std::pair<std::string, std::string> two_vehicles_and_a_ride(double v2_lat, double v2_lon) {
+    register_vehicle("v1", 37.5090, 127.1080);
+    register_vehicle("v2", v2_lat, v2_lon);
+    const json ride = expect(201, "POST", "/api/v1/rides", "rider-ann", kRide);
+    EXPECT_EQ(ride["status"], "assigned") << ride.dump();
+    const std::string vehicle = ride.value("vehicle", "");
+    return {vehicle, vehicle == "v1" ? "v2" : "v1"};
+  }
+  // One position of a telemetry batch; lat and lon are JSON so that a test can send the wrong type. An empty status
+  // is left out (the vehicle keeps its last).
+  static json position(const std::string& vehicle, double time, json lat, json lon, const std::string& status = "available") {
+    json item{{"vehicle", vehicle}, {"time", time}, {"lat", std::move(lat)}, {"lon", std::move(lon)}};
+    if (!status.empty()) item["status"] = status;
+    return item;
+  }
+  static std::string batch(const std::vector<json>& positions) { return json{{"positions", positions}}.dump(); }
+  // POST /api/v1/telemetry as `token`, expecting `status`; the reply.
+  json send_positions(int status, const std::string& token, const std::vector<json>& positions) {
+    return expect(status, "POST", "/api/v1/telemetry", token, batch(positions));
   }
 
   std::filesystem::path dir_;
@@ -204,8 +228,7 @@ TEST_F(LiveServiceTest, TheServiceRecoversEveryVehicleAndRideFromItsStore) {
   expect(200, "POST", "/api/v1/vehicles/" + v + "/stops", "gateway-gw", R"({"ride":"r0","kind":"pickup"})");
   expect(200, "DELETE", "/api/v1/rides/r1", "rider-ann");
   expect(201, "POST", "/api/v1/vehicles/v2/incidents", "vehicle-v2", R"({"kind":"disengagement","note":"cyclist"})");
-  expect(200, "POST", "/api/v1/telemetry", "gateway-gw",
-         json{{"positions", {{{"vehicle", "v1"}, {"time", seoul(8, 1)}, {"lat", 37.5095}, {"lon", 127.1085}, {"status", "busy"}}}}}.dump());
+  send_positions(200, "gateway-gw", {position("v1", static_cast<double>(seoul(8, 1)), 37.5095, 127.1085, "busy")});
   auto snapshot = [&] {
     json fleet = expect(200, "GET", "/api/v1/fleet", "regulator-molit");
     fleet.erase("version");  // counts changes since the process started
@@ -237,9 +260,6 @@ TEST_F(LiveServiceTest, TelemetryIsAppliedWholeOrNotAtAll) {
   register_vehicle("v1", 37.5090, 127.1080);
   register_vehicle("v2", 37.5200, 127.1000);
   const double t = static_cast<double>(seoul(8, 0)) + 1.5;
-  auto position = [](const std::string& vehicle, double time, json lat, json lon) {
-    return json{{"vehicle", vehicle}, {"time", time}, {"lat", std::move(lat)}, {"lon", std::move(lon)}, {"status", "available"}};
-  };
   const std::string before = store_dump();
   struct Bad {
     int status;
@@ -250,50 +270,45 @@ TEST_F(LiveServiceTest, TelemetryIsAppliedWholeOrNotAtAll) {
   const std::vector<Bad> bad = {
       {400, "gateway-gw", "not json", "JSON object"},
       {400, "gateway-gw", R"({"positions":{}})", "'positions' must be an array"},
-      {400, "gateway-gw", json{{"positions", {position("v1", t, 37.51, 127.11), position("v2", t, 1e308, 127.11)}}}.dump(),
+      {400, "gateway-gw", batch({position("v1", t, 37.51, 127.11), position("v2", t, 1e308, 127.11)}),
        "positions[1]: 'lat'/'lon' is not a coordinate"},
-      {400, "gateway-gw", json{{"positions", {position("v1", t, 37.51, 127.11), position("v2", t, "37.5", 127.11)}}}.dump(),
+      {400, "gateway-gw", batch({position("v1", t, 37.51, 127.11), position("v2", t, "37.5", 127.11)}),
        "positions[1]: needs numbers"},
-      {400, "gateway-gw", json{{"positions", {position("v1", t, 37.51, 127.11), position("v1", t, 37.51, 200.0)}}}.dump(),
+      {400, "gateway-gw", batch({position("v1", t, 37.51, 127.11), position("v1", t, 37.51, 200.0)}),
        "positions[1]"},
-      {400, "gateway-gw", json{{"positions", {position("v1", -5, 37.51, 127.11)}}}.dump(), "positions[0]: 'time'"},
+      {400, "gateway-gw", batch({position("v1", -5, 37.51, 127.11)}), "positions[0]: 'time'"},
       {400, "gateway-gw", R"({"positions":[{"vehicle":"v1","time":1e999,"lat":37.51,"lon":127.11}]})", ""},
-      {400, "gateway-gw", json{{"positions", {position("v1", t, 37.51, 127.11), position("v2", t + 7200, 37.51, 127.11)}}}.dump(),
+      {400, "gateway-gw", batch({position("v1", t, 37.51, 127.11), position("v2", t + 7200, 37.51, 127.11)}),
        "positions[1]: 'time' is more than an hour ahead"},
-      {400, "gateway-gw", json{{"positions", {{{"vehicle", "v1"}, {"time", t}, {"lat", 37.51}, {"lon", 127.11}, {"status", "flying"}}}}}.dump(),
+      {400, "gateway-gw", batch({position("v1", t, 37.51, 127.11, "flying")}),
        "'status' must be available, busy or offline"},
-      {404, "gateway-gw", json{{"positions", {position("v1", t, 37.51, 127.11), position("v9", t, 37.51, 127.11)}}}.dump(),
+      {404, "gateway-gw", batch({position("v1", t, 37.51, 127.11), position("v9", t, 37.51, 127.11)}),
        "positions[1]: no vehicle 'v9'"},
-      {403, "vehicle-v1", json{{"positions", {position("v1", t, 37.51, 127.11), position("v2", t, 37.51, 127.11)}}}.dump(),
+      {403, "vehicle-v1", batch({position("v1", t, 37.51, 127.11), position("v2", t, 37.51, 127.11)}),
        "positions[1]: vehicle 'v1' may report only itself"},
-      {403, "rider-ann", json{{"positions", {position("v1", t, 37.51, 127.11)}}}.dump(), "a rider may not"},
-      {403, "regulator-molit", json{{"positions", {position("v1", t, 37.51, 127.11)}}}.dump(), "a regulator may not"},
-      {401, "", json{{"positions", {position("v1", t, 37.51, 127.11)}}}.dump(), "bearer token"},
+      {403, "rider-ann", batch({position("v1", t, 37.51, 127.11)}), "a rider may not"},
+      {403, "regulator-molit", batch({position("v1", t, 37.51, 127.11)}), "a regulator may not"},
+      {401, "", batch({position("v1", t, 37.51, 127.11)}), "bearer token"},
   };
   for (const Bad& b : bad) {
     const json reply = expect(b.status, "POST", "/api/v1/telemetry", b.token, b.body);
     EXPECT_NE(reply.value("error", "").find(b.message), std::string::npos) << reply.dump();
   }
-  json many = json::array();
-  for (int i = 0; i < 10001; ++i) many.push_back(position("v1", t, 37.51, 127.11));
-  expect(413, "POST", "/api/v1/telemetry", "gateway-gw", json{{"positions", many}}.dump());
+  send_positions(413, "gateway-gw", std::vector<json>(10001, position("v1", t, 37.51, 127.11)));
   EXPECT_EQ(store_dump(), before);
 
   // A good batch: both applied; an older report afterwards is stale and ignored.
-  json reply = expect(200, "POST", "/api/v1/telemetry", "gateway-gw",
-                      json{{"positions", {position("v1", t, 37.5095, 127.1085), position("v2", t, 37.5205, 127.1005)}}}.dump());
+  json reply = send_positions(200, "gateway-gw", {position("v1", t, 37.5095, 127.1085), position("v2", t, 37.5205, 127.1005)});
   EXPECT_EQ(reply["accepted"], 2);
-  reply = expect(200, "POST", "/api/v1/telemetry", "vehicle-v1", json{{"positions", {position("v1", t - 1, 37.6, 127.2)}}}.dump());
+  reply = send_positions(200, "vehicle-v1", {position("v1", t - 1, 37.6, 127.2)});
   EXPECT_EQ(reply["accepted"], 0);
   EXPECT_EQ(reply["stale"], 1);
   const json fleet = expect(200, "GET", "/api/v1/fleet", "operator-ops");
   EXPECT_DOUBLE_EQ(fleet["vehicles"][0]["lat"].get<double>(), 37.5095);
   EXPECT_DOUBLE_EQ(fleet["vehicles"][0]["updated"].get<double>(), t);
   // Offline vehicles get no rides.
-  expect(200, "POST", "/api/v1/telemetry", "gateway-gw",
-         json{{"positions", {{{"vehicle", "v1"}, {"time", t + 1}, {"lat", 37.5095}, {"lon", 127.1085}, {"status", "offline"}},
-                             {{"vehicle", "v2"}, {"time", t + 1}, {"lat", 37.5205}, {"lon", 127.1005}, {"status", "offline"}}}}}
-             .dump());
+  send_positions(200, "gateway-gw",
+                 {position("v1", t + 1, 37.5095, 127.1085, "offline"), position("v2", t + 1, 37.5205, 127.1005, "offline")});
   EXPECT_EQ(expect(201, "POST", "/api/v1/rides", "rider-ann", kRide)["status"], "waiting");
   EXPECT_EQ(expect(200, "GET", "/api/v1/kpis", "operator-ops")["vehicles_online"], 0);
   // Still waiting past its latest pick-up: rejected.
@@ -304,15 +319,10 @@ TEST_F(LiveServiceTest, TelemetryIsAppliedWholeOrNotAtAll) {
 }
 
 TEST_F(LiveServiceTest, AVehicleGoneOfflineHandsItsWaitingRidersOn) {
-  register_vehicle("v1", 37.5090, 127.1080);
-  register_vehicle("v2", 37.5110, 127.1120);
-  const json ride = expect(201, "POST", "/api/v1/rides", "rider-ann", kRide);
-  ASSERT_EQ(ride["status"], "assigned");
-  const std::string first = ride["vehicle"];
-  const std::string second = first == "v1" ? "v2" : "v1";
+  const auto [first, second] = two_vehicles_and_a_ride(37.5110, 127.1120);
+  ASSERT_FALSE(first.empty());
   const double t = static_cast<double>(seoul(8, 0)) + 1;
-  expect(200, "POST", "/api/v1/telemetry", "gateway-gw",
-         json{{"positions", {{{"vehicle", first}, {"time", t}, {"lat", 37.5090}, {"lon", 127.1080}, {"status", "offline"}}}}}.dump());
+  send_positions(200, "gateway-gw", {position(first, t, 37.5090, 127.1080, "offline")});
   const json moved = expect(200, "GET", "/api/v1/rides/r0", "rider-ann");
   EXPECT_EQ(moved["status"], "assigned");
   EXPECT_EQ(moved["vehicle"], second);
@@ -324,8 +334,7 @@ TEST_F(LiveServiceTest, WaitingRidesAreOfferedAgainWhenVehiclesComeBack) {
   register_vehicle("v1", 37.5090, 127.1080);
   const double t = static_cast<double>(seoul(8, 0)) + 1;
   auto report = [&](const char* status, double time) {
-    expect(200, "POST", "/api/v1/telemetry", "gateway-gw",
-           json{{"positions", {{{"vehicle", "v1"}, {"time", time}, {"lat", 37.5090}, {"lon", 127.1080}, {"status", status}}}}}.dump());
+    send_positions(200, "gateway-gw", {position("v1", time, 37.5090, 127.1080, status)});
   };
   report("offline", t);
   for (int i = 0; i < 40; ++i) {  // more than one retry round takes
@@ -347,12 +356,8 @@ TEST_F(LiveServiceTest, WaitingRidesAreOfferedAgainWhenVehiclesComeBack) {
 }
 
 TEST_F(LiveServiceTest, EachPrincipalActsOnlyOnWhatIsTheirs) {
-  register_vehicle("v1", 37.5090, 127.1080);
-  register_vehicle("v2", 37.5200, 127.1000);
-  const json ride = expect(201, "POST", "/api/v1/rides", "rider-ann", kRide);
-  ASSERT_EQ(ride["status"], "assigned");
-  const std::string mine = ride["vehicle"];
-  const std::string other = mine == "v1" ? "v2" : "v1";
+  const auto [mine, other] = two_vehicles_and_a_ride(37.5200, 127.1000);
+  ASSERT_FALSE(mine.empty());
   const std::string before = store_dump();
   struct Case {
     int status;
@@ -401,6 +406,59 @@ TEST_F(LiveServiceTest, EachPrincipalActsOnlyOnWhatIsTheirs) {
   expect(200, "GET", "/api/v1/vehicles/" + mine + "/assignment", "vehicle-" + mine);
   expect(200, "GET", "/api/v1/fleet", "regulator-molit");
   expect(200, "GET", "/api/v1/audit", "regulator-molit");
+}
+
+// whoami's "may" is what the service enforces: for each role, an action it lists gets past the role check and any
+// other is refused with 403 naming the action. Each probe is on the caller's own vehicle (v1) or ride (r0), or on an
+// id that does not exist, with an empty body, so that only the role decides and nothing changes.
+TEST_F(LiveServiceTest, WhoamiListsExactlyWhatEachRoleIsLetDo) {
+  register_vehicle("v1", 37.5090, 127.1080);
+  ASSERT_EQ(expect(201, "POST", "/api/v1/rides", "rider-ann", kRide)["id"], "r0");
+  const std::string before = store_dump();
+  const uint64_t version = service_->version();
+  const std::map<std::string, std::pair<std::string, std::string>> probes = {
+      {"view_network", {"GET", "/api/v1/network"}},
+      {"view_permit", {"GET", "/api/v1/permit"}},
+      {"quote", {"POST", "/api/v1/quote"}},
+      {"register_vehicle", {"POST", "/api/v1/vehicles/v1/register"}},
+      {"send_telemetry", {"POST", "/api/v1/telemetry"}},
+      {"view_assignment", {"GET", "/api/v1/vehicles/v1/assignment"}},
+      {"confirm_stop", {"POST", "/api/v1/vehicles/v1/stops"}},
+      {"report_incident", {"POST", "/api/v1/vehicles/v1/incidents"}},
+      {"pull_vehicle", {"POST", "/api/v1/vehicles/v9/pull"}},
+      {"request_ride", {"POST", "/api/v1/rides"}},
+      {"view_ride", {"GET", "/api/v1/rides/r0"}},
+      {"cancel_ride", {"DELETE", "/api/v1/rides/r99"}},
+      {"reassign_ride", {"POST", "/api/v1/rides/r99/reassign"}},
+      {"view_fleet", {"GET", "/api/v1/fleet"}},
+      {"view_kpis", {"GET", "/api/v1/kpis"}},
+      {"suspend_zone", {"POST", "/api/v1/zones/nowhere/suspend"}},
+      {"resume_zone", {"POST", "/api/v1/zones/nowhere/resume"}},
+      {"read_audit", {"GET", "/api/v1/audit"}},
+      {"read_report", {"GET", "/api/v1/report?day=x"}},
+  };
+  std::set<std::string> listed;
+  for (const std::string token : {"operator-ops", "regulator-molit", "vehicle-v1", "gateway-gw", "rider-ann"}) {
+    const json who = expect(200, "GET", "/api/v1/whoami", token);
+    EXPECT_EQ(who["role"].get<std::string>() + "-" + who["id"].get<std::string>(), token);
+    std::set<std::string> may;
+    for (const json& action : who["may"]) may.insert(action.get<std::string>());
+    EXPECT_EQ(may.size(), who["may"].size()) << who.dump();
+    for (const auto& [action, probe] : probes) {
+      const HttpResponse response = call(probe.first, probe.second, token, probe.first == "GET" ? "" : "{}");
+      const bool refused = response.status == 403 && response.body.find("may not call") != std::string::npos;
+      EXPECT_EQ(refused, may.count(action) == 0) << token << " " << action << " -> " << response.status << " " << response.body;
+      if (refused) {
+        EXPECT_NE(response.body.find("(" + action + ")"), std::string::npos) << response.body;
+      }
+    }
+    listed.insert(may.begin(), may.end());
+  }
+  // Every action whoami names is probed, and every probe is some role's.
+  EXPECT_EQ(listed.size(), probes.size());
+  for (const std::string& action : listed) EXPECT_EQ(probes.count(action), 1u) << action;
+  EXPECT_EQ(service_->version(), version);
+  EXPECT_EQ(store_dump(), before);
 }
 
 TEST_F(LiveServiceTest, HostileBodiesGetA4xxAndChangeNothing) {
@@ -471,12 +529,8 @@ TEST_F(LiveServiceTest, ASuspendedZoneRefusesNewRidesAndCancelsWaitingOnes) {
 }
 
 TEST_F(LiveServiceTest, OperatorsPullVehiclesAndReassignRides) {
-  register_vehicle("v1", 37.5090, 127.1080);
-  register_vehicle("v2", 37.5110, 127.1120);
-  const json ride = expect(201, "POST", "/api/v1/rides", "rider-ann", kRide);
-  ASSERT_EQ(ride["status"], "assigned");
-  const std::string first = ride["vehicle"];
-  const std::string second = first == "v1" ? "v2" : "v1";
+  const auto [first, second] = two_vehicles_and_a_ride(37.5110, 127.1120);
+  ASSERT_FALSE(first.empty());
   const json moved = expect(200, "POST", "/api/v1/rides/r0/reassign", "operator-ops");
   EXPECT_EQ(moved["status"], "assigned");
   EXPECT_EQ(moved["vehicle"], second);
@@ -584,9 +638,7 @@ TEST_F(LiveServiceTest, ConcurrentCallsLeaveOneConsistentRecoverableState) {
     for (int i = 0; i < kCalls; ++i) {
       const double t = static_cast<double>(seoul(8, 0)) + i;
       const std::string body =
-          json{{"positions", {{{"vehicle", "v1"}, {"time", t}, {"lat", 37.5090 + 1e-5 * i}, {"lon", 127.1080}},
-                              {{"vehicle", "v2"}, {"time", t}, {"lat", 37.5200}, {"lon", 127.1000 + 1e-5 * i}}}}}
-              .dump();
+          batch({position("v1", t, 37.5090 + 1e-5 * i, 127.1080, ""), position("v2", t, 37.5200, 127.1000 + 1e-5 * i, "")});
       if (call("POST", "/api/v1/telemetry", "gateway-gw", body).status != 200) ++unexpected;
     }
   });
