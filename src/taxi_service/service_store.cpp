@@ -1,6 +1,9 @@
 #include "taxi_service/service_store.h"
 
 #include <cmath>
+#include <string_view>
+#include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -35,38 +38,103 @@ CREATE TABLE IF NOT EXISTS zones (id TEXT PRIMARY KEY, suspended INTEGER NOT NUL
   actor TEXT NOT NULL);
 )sql";
 
+constexpr int column_count(std::string_view columns) {
+  int count = 1;
+  for (const char c : columns) count += c == ',' ? 1 : 0;
+  return count;
+}
+
+// The columns in the order put_vehicle binds and load reads them.
+constexpr const char* kVehicleColumns =
+    "id, idx, capacity, lat, lon, edge, fraction, status, pulled, registered, updated, plan_version, plan, anchor_s";
+constexpr int kVehicleColumnCount = column_count(kVehicleColumns);
+
+// The columns in the order put_ride binds and read_ride reads them.
 constexpr const char* kRideColumns =
     "idx, rider, status, reason, rule, asked_origin_lat, asked_origin_lon, asked_destination_lat, "
     "asked_destination_lon, origin_lat, origin_lon, destination_lat, destination_lon, pickup_stop, "
     "dropoff_stop, passengers, requested, latest_pickup, vehicle, assigned, picked_up, dropped_off, ended";
+constexpr int kRideColumnCount = column_count(kRideColumns);
 
-// One row of SELECT kRideColumns FROM rides.
-StoredRide read_ride(const SqliteStatement& rides) {
-  StoredRide r;
-  r.index = rides.integer(0);
-  r.rider = rides.text(1);
-  r.status = rides.text(2);
-  r.reason = rides.text(3);
-  r.rule = rides.text(4);
-  r.asked_origin_lat = rides.real(5);
-  r.asked_origin_lon = rides.real(6);
-  r.asked_destination_lat = rides.real(7);
-  r.asked_destination_lon = rides.real(8);
-  r.origin_lat = rides.real(9);
-  r.origin_lon = rides.real(10);
-  r.destination_lat = rides.real(11);
-  r.destination_lon = rides.real(12);
-  r.pickup_stop = rides.text(13);
-  r.dropoff_stop = rides.text(14);
-  r.passengers = rides.integer(15);
-  r.requested = rides.real(16);
-  r.latest_pickup = rides.real(17);
-  r.vehicle = rides.text(18);
-  r.assigned = rides.optional_real(19);
-  r.picked_up = rides.optional_real(20);
-  r.dropped_off = rides.optional_real(21);
-  r.ended = rides.optional_real(22);
-  return r;
+// "?1, ?2, ..., ?n".
+std::string placeholders(int n) {
+  std::string text;
+  for (int i = 1; i <= n; ++i) text += fmt::format("{}?{}", i > 1 ? ", " : "", i);
+  return text;
+}
+
+// Each record's fields in the order of its table's column list: put_* binds them, load and load_day read them back.
+template <typename Vehicle>
+auto vehicle_fields(Vehicle& v) {
+  return std::tie(v.id, v.index, v.capacity, v.lat, v.lon, v.edge, v.fraction, v.status, v.pulled, v.registered,
+                  v.updated, v.plan_version, v.plan, v.anchor_s);
+}
+template <typename Ride>
+auto ride_fields(Ride& r) {
+  return std::tie(r.index, r.rider, r.status, r.reason, r.rule, r.asked_origin_lat, r.asked_origin_lon,
+                  r.asked_destination_lat, r.asked_destination_lon, r.origin_lat, r.origin_lon, r.destination_lat,
+                  r.destination_lon, r.pickup_stop, r.dropoff_stop, r.passengers, r.requested, r.latest_pickup,
+                  r.vehicle, r.assigned, r.picked_up, r.dropped_off, r.ended);
+}
+// Without the id (the store gives it) when written.
+template <typename Incident>
+auto incident_fields(Incident& i) {
+  return std::tie(i.vehicle, i.time, i.kind, i.note, i.lat, i.lon);
+}
+static_assert(std::tuple_size_v<decltype(vehicle_fields(std::declval<StoredVehicle&>()))> == kVehicleColumnCount);
+static_assert(std::tuple_size_v<decltype(ride_fields(std::declval<StoredRide&>()))> == kRideColumnCount);
+
+// A field as a column: flags are 0/1, plans their text (format_plan).
+void bind_field(SqliteStatement& s, int index, bool value) { s.bind(index, int64_t{value ? 1 : 0}); }
+void bind_field(SqliteStatement& s, int index, const std::vector<StoredStop>& plan) { s.bind(index, format_plan(plan)); }
+template <typename T>
+void bind_field(SqliteStatement& s, int index, const T& value) {
+  s.bind(index, value);
+}
+
+Status read_field(const SqliteStatement& row, int column, std::string& value) {
+  value = row.text(column);
+  return Status::ok();
+}
+Status read_field(const SqliteStatement& row, int column, int64_t& value) {
+  value = row.integer(column);
+  return Status::ok();
+}
+Status read_field(const SqliteStatement& row, int column, double& value) {
+  value = row.real(column);
+  return Status::ok();
+}
+Status read_field(const SqliteStatement& row, int column, std::optional<double>& value) {
+  value = row.optional_real(column);
+  return Status::ok();
+}
+Status read_field(const SqliteStatement& row, int column, bool& value) {
+  value = row.integer(column) != 0;
+  return Status::ok();
+}
+Status read_field(const SqliteStatement& row, int column, std::vector<StoredStop>& plan) {
+  BITGOEUL_ASSIGN_OR_RETURN(plan, parse_plan(row.text(column)));
+  return Status::ok();
+}
+
+// Reads columns first, first + 1, ... of the current row into `fields`; stops at the first that is not readable.
+template <typename... Fields>
+Status read_row(const SqliteStatement& row, std::tuple<Fields&...> fields, int first = 0) {
+  Status status = Status::ok();
+  int column = first;
+  std::apply([&](auto&... field) { static_cast<void>((... && (status = read_field(row, column++, field)).is_ok())); },
+             fields);
+  return status;
+}
+
+// Calls `take(row)` for each row `rows` gives; the first error (stepping or from `take`) ends it.
+template <typename Take>
+Status for_each_row(SqliteStatement& rows, Take take) {
+  while (true) {
+    BITGOEUL_ASSIGN_OR_RETURN(const bool found, rows.step());
+    if (!found) return Status::ok();
+    BITGOEUL_RETURN_IF_ERROR(take(rows));
+  }
 }
 
 enum Slot { kPutVehicle, kPutPosition, kPutRide, kAddRideEvent, kAddIncident, kSetZone, kSlotCount };
@@ -137,6 +205,14 @@ Result<SqliteStatement*> ServiceStore::statement(int slot, const char* sql) {
   return &*prepared;
 }
 
+template <typename... Values>
+Status ServiceStore::write(int slot, const char* sql, const Values&... values) {
+  BITGOEUL_ASSIGN_OR_RETURN(SqliteStatement * s, statement(slot, sql));
+  int index = 0;
+  (bind_field(*s, ++index, values), ...);
+  return s->run();
+}
+
 Status ServiceStore::begin() {
   if (transaction_) return internal_error("{}: a transaction is already open", path());
   BITGOEUL_ASSIGN_OR_RETURN(SqliteTransaction transaction, SqliteTransaction::begin(*db_));
@@ -154,164 +230,81 @@ Status ServiceStore::commit() {
 void ServiceStore::rollback() { transaction_.reset(); }
 
 Status ServiceStore::put_vehicle(const StoredVehicle& v) {
-  BITGOEUL_ASSIGN_OR_RETURN(
-      SqliteStatement * s,
-      statement(kPutVehicle,
-                "INSERT OR REPLACE INTO vehicles (id, idx, capacity, lat, lon, edge, fraction, status, pulled, "
-                "registered, updated, plan_version, plan, anchor_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                "?12, ?13, ?14)"));
-  return s->bind(1, v.id)
-      .bind(2, v.index)
-      .bind(3, v.capacity)
-      .bind(4, v.lat)
-      .bind(5, v.lon)
-      .bind(6, v.edge)
-      .bind(7, v.fraction)
-      .bind(8, v.status)
-      .bind(9, int64_t{v.pulled ? 1 : 0})
-      .bind(10, v.registered)
-      .bind(11, v.updated)
-      .bind(12, v.plan_version)
-      .bind(13, format_plan(v.plan))
-      .bind(14, v.anchor_s)
-      .run();
+  static const std::string sql = fmt::format("INSERT OR REPLACE INTO vehicles ({}) VALUES ({})", kVehicleColumns,
+                                             placeholders(kVehicleColumnCount));
+  return std::apply([&](const auto&... fields) { return write(kPutVehicle, sql.c_str(), fields...); }, vehicle_fields(v));
 }
 
 Status ServiceStore::put_position(const std::string& vehicle, double lat, double lon, int64_t edge, double fraction,
                                   double anchor_s, const std::string& status, double updated) {
-  BITGOEUL_ASSIGN_OR_RETURN(
-      SqliteStatement * s,
-      statement(kPutPosition,
-                "UPDATE vehicles SET lat = ?2, lon = ?3, edge = ?4, fraction = ?5, status = ?6, updated = ?7, anchor_s = ?8 "
-                "WHERE id = ?1"));
-  BITGOEUL_RETURN_IF_ERROR(s->bind(1, vehicle)
-                               .bind(2, lat)
-                               .bind(3, lon)
-                               .bind(4, edge)
-                               .bind(5, fraction)
-                               .bind(6, status)
-                               .bind(7, updated)
-                               .bind(8, anchor_s)
-                               .run());
+  BITGOEUL_RETURN_IF_ERROR(write(kPutPosition,
+                                 "UPDATE vehicles SET lat = ?2, lon = ?3, edge = ?4, fraction = ?5, status = ?6, "
+                                 "updated = ?7, anchor_s = ?8 WHERE id = ?1",
+                                 vehicle, lat, lon, edge, fraction, status, updated, anchor_s));
   if (db_->changes() != 1) return not_found("{}: no vehicle '{}'", path(), vehicle);
   return Status::ok();
 }
 
 Status ServiceStore::put_ride(const StoredRide& r) {
-  BITGOEUL_ASSIGN_OR_RETURN(
-      SqliteStatement * s,
-      statement(kPutRide,
-                "INSERT OR REPLACE INTO rides (idx, rider, status, reason, rule, asked_origin_lat, asked_origin_lon, "
-                "asked_destination_lat, asked_destination_lon, origin_lat, origin_lon, destination_lat, "
-                "destination_lon, pickup_stop, dropoff_stop, passengers, requested, latest_pickup, vehicle, assigned, "
-                "picked_up, dropped_off, ended) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"));
-  return s->bind(1, r.index)
-      .bind(2, r.rider)
-      .bind(3, r.status)
-      .bind(4, r.reason)
-      .bind(5, r.rule)
-      .bind(6, r.asked_origin_lat)
-      .bind(7, r.asked_origin_lon)
-      .bind(8, r.asked_destination_lat)
-      .bind(9, r.asked_destination_lon)
-      .bind(10, r.origin_lat)
-      .bind(11, r.origin_lon)
-      .bind(12, r.destination_lat)
-      .bind(13, r.destination_lon)
-      .bind(14, r.pickup_stop)
-      .bind(15, r.dropoff_stop)
-      .bind(16, r.passengers)
-      .bind(17, r.requested)
-      .bind(18, r.latest_pickup)
-      .bind(19, r.vehicle)
-      .bind(20, r.assigned)
-      .bind(21, r.picked_up)
-      .bind(22, r.dropped_off)
-      .bind(23, r.ended)
-      .run();
+  static const std::string sql =
+      fmt::format("INSERT OR REPLACE INTO rides ({}) VALUES ({})", kRideColumns, placeholders(kRideColumnCount));
+  return std::apply([&](const auto&... fields) { return write(kPutRide, sql.c_str(), fields...); }, ride_fields(r));
 }
 
 Status ServiceStore::add_ride_event(int64_t ride, double time, const std::string& status, const std::string& actor,
                                     const std::string& detail) {
-  BITGOEUL_ASSIGN_OR_RETURN(
-      SqliteStatement * s,
-      statement(kAddRideEvent, "INSERT INTO ride_events (ride, time, status, actor, detail) VALUES (?1, ?2, ?3, ?4, ?5)"));
-  return s->bind(1, ride).bind(2, time).bind(3, status).bind(4, actor).bind(5, detail).run();
+  return write(kAddRideEvent, "INSERT INTO ride_events (ride, time, status, actor, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+               ride, time, status, actor, detail);
 }
 
 Result<int64_t> ServiceStore::add_incident(const StoredIncident& incident) {
-  BITGOEUL_ASSIGN_OR_RETURN(
-      SqliteStatement * s,
-      statement(kAddIncident, "INSERT INTO incidents (vehicle, time, kind, note, lat, lon) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-  BITGOEUL_RETURN_IF_ERROR(s->bind(1, incident.vehicle)
-                               .bind(2, incident.time)
-                               .bind(3, incident.kind)
-                               .bind(4, incident.note)
-                               .bind(5, incident.lat)
-                               .bind(6, incident.lon)
-                               .run());
+  BITGOEUL_RETURN_IF_ERROR(std::apply(
+      [&](const auto&... fields) {
+        return write(kAddIncident, "INSERT INTO incidents (vehicle, time, kind, note, lat, lon) VALUES (?1, ?2, ?3, ?4, "
+                     "?5, ?6)", fields...);
+      },
+      incident_fields(incident)));
   return db_->last_insert_id();
 }
 
 Status ServiceStore::set_zone_suspended(const std::string& zone, bool suspended, double time, const std::string& actor) {
-  BITGOEUL_ASSIGN_OR_RETURN(
-      SqliteStatement * s,
-      statement(kSetZone, "INSERT OR REPLACE INTO zones (id, suspended, time, actor) VALUES (?1, ?2, ?3, ?4)"));
-  return s->bind(1, zone).bind(2, int64_t{suspended ? 1 : 0}).bind(3, time).bind(4, actor).run();
+  return write(kSetZone, "INSERT OR REPLACE INTO zones (id, suspended, time, actor) VALUES (?1, ?2, ?3, ?4)", zone,
+               suspended, time, actor);
 }
 
 Result<StoredState> ServiceStore::load() {
   StoredState state;
-  BITGOEUL_ASSIGN_OR_RETURN(
-      SqliteStatement vehicles,
-      db_->prepare("SELECT id, idx, capacity, lat, lon, edge, fraction, status, pulled, registered, updated, "
-                   "plan_version, plan, anchor_s FROM vehicles ORDER BY idx"));
-  while (true) {
-    BITGOEUL_ASSIGN_OR_RETURN(const bool row, vehicles.step());
-    if (!row) break;
+  BITGOEUL_ASSIGN_OR_RETURN(SqliteStatement vehicles,
+                            db_->prepare(fmt::format("SELECT {} FROM vehicles ORDER BY idx", kVehicleColumns)));
+  BITGOEUL_RETURN_IF_ERROR(for_each_row(vehicles, [&](const SqliteStatement& row) {
     StoredVehicle v;
-    v.id = vehicles.text(0);
-    v.index = vehicles.integer(1);
-    v.capacity = vehicles.integer(2);
-    v.lat = vehicles.real(3);
-    v.lon = vehicles.real(4);
-    v.edge = vehicles.integer(5);
-    v.fraction = vehicles.real(6);
-    v.status = vehicles.text(7);
-    v.pulled = vehicles.integer(8) != 0;
-    v.registered = vehicles.real(9);
-    v.updated = vehicles.real(10);
-    v.plan_version = vehicles.integer(11);
-    v.anchor_s = vehicles.real(13);
-    auto plan = parse_plan(vehicles.text(12));
-    if (!plan.is_ok()) return corrupt("{}: vehicle '{}': {}", path(), v.id, plan.status().message());
-    v.plan = std::move(plan).value();
+    if (Status read = read_row(row, vehicle_fields(v)); !read.is_ok()) {
+      return corrupt("{}: vehicle '{}': {}", path(), v.id, read.message());
+    }
     if (v.index != static_cast<int64_t>(state.vehicles.size())) {
       return corrupt("{}: vehicle '{}' has index {}, expected {} (indices are dense)", path(), v.id, v.index,
                      state.vehicles.size());
     }
     state.vehicles.push_back(std::move(v));
-  }
-  BITGOEUL_ASSIGN_OR_RETURN(
-      SqliteStatement rides,
-      db_->prepare(fmt::format("SELECT {} FROM rides ORDER BY idx", kRideColumns)));
-  while (true) {
-    BITGOEUL_ASSIGN_OR_RETURN(const bool row, rides.step());
-    if (!row) break;
-    StoredRide r = read_ride(rides);
+    return Status::ok();
+  }));
+  BITGOEUL_ASSIGN_OR_RETURN(SqliteStatement rides,
+                            db_->prepare(fmt::format("SELECT {} FROM rides ORDER BY idx", kRideColumns)));
+  BITGOEUL_RETURN_IF_ERROR(for_each_row(rides, [&](const SqliteStatement& row) {
+    StoredRide r;
+    if (Status read = read_row(row, ride_fields(r)); !read.is_ok()) return read;
     if (r.index != static_cast<int64_t>(state.rides.size())) {
       return corrupt("{}: ride {} follows ride {} (indices are dense)", path(), r.index,
                      static_cast<int64_t>(state.rides.size()) - 1);
     }
     state.rides.push_back(std::move(r));
-  }
+    return Status::ok();
+  }));
   BITGOEUL_ASSIGN_OR_RETURN(SqliteStatement zones, db_->prepare("SELECT id FROM zones WHERE suspended = 1 ORDER BY id"));
-  while (true) {
-    BITGOEUL_ASSIGN_OR_RETURN(const bool row, zones.step());
-    if (!row) break;
-    state.suspended_zones.push_back(zones.text(0));
-  }
+  BITGOEUL_RETURN_IF_ERROR(for_each_row(zones, [&](const SqliteStatement& row) {
+    state.suspended_zones.push_back(row.text(0));
+    return Status::ok();
+  }));
   BITGOEUL_ASSIGN_OR_RETURN(SqliteStatement incidents, db_->prepare("SELECT COUNT(*) FROM incidents"));
   BITGOEUL_ASSIGN_OR_RETURN(const bool counted, incidents.step());
   state.incidents = counted ? incidents.integer(0) : 0;
@@ -327,35 +320,24 @@ Result<StoredDay> ServiceStore::load_day(double from_s, double to_s) {
                                "(ended >= ?1 AND ended < ?2) ORDER BY idx",
                                kRideColumns)));
   rides.bind(1, from_s).bind(2, to_s);
-  while (true) {
-    BITGOEUL_ASSIGN_OR_RETURN(const bool row, rides.step());
-    if (!row) break;
-    day.rides.push_back(read_ride(rides));
-  }
+  BITGOEUL_RETURN_IF_ERROR(for_each_row(rides, [&](const SqliteStatement& row) {
+    return read_row(row, ride_fields(day.rides.emplace_back()));
+  }));
   BITGOEUL_ASSIGN_OR_RETURN(
       SqliteStatement incidents,
       db_->prepare("SELECT id, vehicle, time, kind, note, lat, lon FROM incidents WHERE time >= ?1 AND time < ?2 "
                    "ORDER BY time, id"));
   incidents.bind(1, from_s).bind(2, to_s);
-  while (true) {
-    BITGOEUL_ASSIGN_OR_RETURN(const bool row, incidents.step());
-    if (!row) break;
-    StoredIncident incident;
-    incident.id = incidents.integer(0);
-    incident.vehicle = incidents.text(1);
-    incident.time = incidents.real(2);
-    incident.kind = incidents.text(3);
-    incident.note = incidents.text(4);
-    incident.lat = incidents.optional_real(5);
-    incident.lon = incidents.optional_real(6);
-    day.incidents.push_back(std::move(incident));
-  }
+  BITGOEUL_RETURN_IF_ERROR(for_each_row(incidents, [&](const SqliteStatement& row) {
+    StoredIncident& incident = day.incidents.emplace_back();
+    incident.id = row.integer(0);
+    return read_row(row, incident_fields(incident), 1);
+  }));
   BITGOEUL_ASSIGN_OR_RETURN(SqliteStatement zones, db_->prepare("SELECT id, suspended, time, actor FROM zones ORDER BY id"));
-  while (true) {
-    BITGOEUL_ASSIGN_OR_RETURN(const bool row, zones.step());
-    if (!row) break;
-    day.zones.push_back({zones.text(0), zones.integer(1) != 0, zones.real(2), zones.text(3)});
-  }
+  BITGOEUL_RETURN_IF_ERROR(for_each_row(zones, [&](const SqliteStatement& row) {
+    day.zones.push_back({row.text(0), row.integer(1) != 0, row.real(2), row.text(3)});
+    return Status::ok();
+  }));
   return day;
 }
 

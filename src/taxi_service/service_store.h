@@ -133,6 +133,9 @@ class ServiceStore {
  private:
   explicit ServiceStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
   Result<SqliteStatement*> statement(int slot, const char* sql);
+  // Binds `values` to ?1, ?2, ... in order and runs the statement of `slot` (prepared from `sql` the first time).
+  template <typename... Values>
+  Status write(int slot, const char* sql, const Values&... values);
 
   std::unique_ptr<SqliteDb> db_;
   std::optional<SqliteTransaction> transaction_;
