@@ -75,6 +75,11 @@ expect_status "still serving after all that" 200 "$url/health"
 
 # The live fleet: a vehicle registers, a rider asks, the vehicle picks up.
 json_field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))$1)" "$work/body"; }
+expect_status "whoami for the regulator" 200 -H "Authorization: Bearer $regulator" "$url/api/v1/whoami"
+if [ "$(json_field '["role"]') $(json_field '["id"]')" = "regulator molit" ] &&
+  json_field '["may"]' | grep -q "view_fleet" && ! json_field '["may"]' | grep -q "suspend_zone"; then
+  pass "whoami names the regulator and what it may do (read, never act)"; else fail "whoami: $(head -c 300 "$work/body")"; fi
+expect_status "whoami with a wrong token" 401 -H "Authorization: Bearer bgt_nope" "$url/api/v1/whoami"
 expect_status "a vehicle registers itself" 201 -H "Authorization: Bearer $vehicle" -d '{"lat":37.5090,"lon":127.1080}' \
   "$url/api/v1/vehicles/v1/register"
 expect_status "not as another vehicle" 403 -H "Authorization: Bearer $vehicle" -d '{"lat":37.5090,"lon":127.1080}' \
@@ -151,8 +156,12 @@ expect_error "a busy port is named" "cannot listen on 127.0.0.1:$(cat "$work/bus
 kill "$busy_pid" 2>/dev/null
 expect_error "a bad access file" "access.toml" "$bitgoeul" taxi serve --map "$map" --permit "$permit" \
   --access "$work/nope/access.toml" --db "$work/state.sqlite" --listen 127.0.0.1:0
-expect_error "a bad listen address" "--listen: '8080' is not ADDRESS:PORT" "$bitgoeul" taxi serve --map "$map" \
+expect_error "a bad listen address" "--listen: '8080' is not ADDRESS:PORT (no ':PORT'" "$bitgoeul" taxi serve --map "$map" \
   --permit "$permit" --access "$work/access.toml" --db "$work/state.sqlite" --listen 8080
+expect_error "a listen address without its address" "--listen: ':8080' is not ADDRESS:PORT (no ADDRESS" "$bitgoeul" taxi \
+  serve --map "$map" --permit "$permit" --access "$work/access.toml" --db "$work/state.sqlite" --listen :8080
+expect_error "a port out of range" "the port must be a whole number from 0 to 65535" "$bitgoeul" taxi serve --map "$map" \
+  --permit "$permit" --access "$work/access.toml" --db "$work/state.sqlite" --listen 127.0.0.1:65536
 echo "not a database, not at all, just some text that is long enough................................" >"$work/bad.sqlite"
 expect_error "a store that is not one is named" "bad.sqlite" "$bitgoeul" taxi serve --map "$map" --permit "$permit" \
   --access "$work/access.toml" --db "$work/bad.sqlite" --listen 127.0.0.1:0

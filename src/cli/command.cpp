@@ -15,10 +15,19 @@ Status CommandRegistry::run_selected() const {
 
 Result<std::pair<std::string, uint16_t>> parse_listen_address(const std::string& text) {
   const size_t colon = text.rfind(':');
+  const char* problem = nullptr;
   int port = -1;
-  if (colon == std::string::npos || colon == 0 || std::sscanf(text.c_str() + colon + 1, "%d", &port) != 1 ||
-      port < 0 || port > 65535 || std::to_string(port) != text.substr(colon + 1)) {
-    return invalid_input("--listen: '{}' is not ADDRESS:PORT (e.g. 127.0.0.1:8090; port 0 picks a free one)", text);
+  if (colon == std::string::npos) {
+    problem = "no ':PORT'";
+  } else if (colon == 0) {
+    problem = "no ADDRESS before the ':'";
+  } else if (std::sscanf(text.c_str() + colon + 1, "%d", &port) != 1 || port < 0 || port > 65535 ||
+             std::to_string(port) != text.substr(colon + 1)) {
+    problem = "the port must be a whole number from 0 to 65535";
+  }
+  if (problem != nullptr) {
+    return invalid_input("--listen: '{}' is not ADDRESS:PORT ({}; e.g. 127.0.0.1:8080, port 0 picks a free one)", text,
+                         problem);
   }
   return std::make_pair(text.substr(0, colon), static_cast<uint16_t>(port));
 }

@@ -44,19 +44,8 @@ bool is_api_path(const std::string& path) {
   return path.rfind("/api/", 0) == 0 || path == "/api" || path == "/health" || path == "/metrics";
 }
 
-Result<std::pair<std::string, uint16_t>> parse_listen(const std::string& text) {
-  const size_t colon = text.rfind(':');
-  int port = -1;
-  if (colon == std::string::npos || colon == 0 ||
-      std::sscanf(text.c_str() + colon + 1, "%d", &port) != 1 || port < 0 || port > 65535 ||
-      std::to_string(port) != text.substr(colon + 1)) {
-    return invalid_input("--listen: '{}' is not ADDRESS:PORT (e.g. 127.0.0.1:8080; port 0 picks a free one)", text);
-  }
-  return std::make_pair(text.substr(0, colon), static_cast<uint16_t>(port));
-}
-
 Status run_serve(const ServeOptions& options) {
-  BITGOEUL_ASSIGN_OR_RETURN(const auto listen, parse_listen(options.listen));
+  BITGOEUL_ASSIGN_OR_RETURN(const auto listen, parse_listen_address(options.listen));
   // Block the stop signals before any thread starts, so that only sigwait below receives them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
