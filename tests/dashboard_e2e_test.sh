@@ -4,7 +4,8 @@
 # Chromium driven by playwright-core (tests/e2e/dashboard.mjs): sign in, vehicles drawn and moving, KPIs updating,
 # a zone suspended with the UI — then the service itself is asked: the permit lists the zone suspended and a new ride
 # there is rejected — and resumed. The static files are checked over HTTP too (content types, no way out of the
-# directory). Keeps a screenshot at build/artifacts/dashboard.png. Everything started is stopped by its pid.
+# directory). The regulator's token opens a read-only dashboard: no action buttons, and its forced calls get 403.
+# Keeps screenshots at build/artifacts/dashboard.png (and -suspended, -regulator). Everything started is stopped by its pid.
 #   tests/dashboard_e2e_test.sh BITGOEUL_EXECUTABLE
 set -uo pipefail
 bitgoeul="$1"
@@ -23,7 +24,7 @@ for needed in /usr/bin/chromium "$root/web/node_modules/playwright-core/package.
   fi
 done
 mkdir -p "$(dirname "$screenshot")"
-rm -f "$screenshot" "${screenshot%.png}-suspended.png"
+rm -f "$screenshot" "${screenshot%.png}-suspended.png" "${screenshot%.png}-regulator.png"
 
 pids=()
 stop_all() {

@@ -1,6 +1,6 @@
 // The operator dashboard in Debian's Chromium (playwright-core, no browser download): sign in with the token, see
 // the vehicles drawn and moving and the KPIs updating, suspend a zone with the UI (two clicks: arm, confirm), see it
-// shown suspended, then resume it. Prints one "ok - ..." line per check and "FAIL - ..." on the first failure
+// shown suspended, then resume it; the regulator's dashboard has no action buttons and its forced calls get 403. Prints one "ok - ..." line per check and "FAIL - ..." on the first failure
 // (exit 1); leaves a screenshot at SCREENSHOT.
 //   node dashboard.mjs URL OPERATOR_TOKEN ZONE_ID SCREENSHOT RIDER_TOKEN REGULATOR_TOKEN
 import fs from 'node:fs';
@@ -93,6 +93,9 @@ await page.fill('#token', token);
 await page.click('#sign-in');
 await until('the dashboard opens after sign-in', () => !document.getElementById('app').hidden);
 ok('signs in with the operator token');
+const operatorBadge = await page.evaluate(() => document.getElementById('role').textContent);
+if (operatorBadge !== 'operator ops') await fail(`the header names the operator (it says '${operatorBadge}')`);
+ok(`the header names who signed in (${operatorBadge})`);
 consoleErrors.length = 0;  // the refused token's 401 above was expected
 if (!(await page.evaluate(() => sessionStorage.getItem('bitgoeul.token')))) await fail('the token is kept in sessionStorage');
 
@@ -202,22 +205,56 @@ const movedPolling = await until('without the stream: vehicles still move', (ear
   return false;
 }, polled, 40000);
 ok(`without the stream it polls every 2 s, and vehicles still move (${movedPolling})`);
-// The regulator reads everything and may not act: the service's 403 shows in the Actions log, nothing changes.
+// The regulator reads everything and may not act: whoami lists no action, so the dashboard is read-only — no action
+// button anywhere, a "read-only (regulator)" badge — and an action forced past the UI (the same request a button
+// would make, with the regulator's token) gets 403 and changes nothing.
 page = await context.newPage();
 await page.goto(url + '/');
 await page.fill('#token', regulatorToken);
 await page.click('#sign-in');
 await until('the regulator signs in', () => !document.getElementById('app').hidden);
 await until('the regulator sees the fleet', () => document.querySelectorAll('#vehicles tbody tr').length > 0);
-await until(`the regulator sees zone ${zone}`, (b) => document.querySelector(b)?.textContent === 'Suspend', button);
-await page.click(button);
-await page.click(button);
-const refusal = await until("the regulator's suspension is refused", (z) =>
-  [...document.querySelectorAll('#action-log li')].map((li) => li.textContent).find((t) => t.includes(`suspend zone ${z}: `)), zone);
-if (!refusal.includes(': 403 ')) await fail(`the regulator's suspension answered 403 (${refusal})`);
+await until('the regulator sees the requests', () => document.querySelectorAll('#rides tbody tr').length > 0, undefined, 40000);
+await until(`the regulator sees zone ${zone}`, (z) => document.querySelector(`#zones tr[data-key="${z}"] td.state`)?.textContent === 'permitted', zone);
+const badge = await page.evaluate(() => {
+  const element = document.getElementById('role');
+  return { text: element.textContent, shown: element.offsetParent !== null && element.getBoundingClientRect().width > 0 };
+});
+if (badge.text !== 'read-only (regulator)' || !badge.shown) await fail(`a visible "read-only (regulator)" badge (${JSON.stringify(badge)})`);
+ok('the regulator sees a "read-only (regulator)" badge');
+const buttons = await page.evaluate(() =>
+  [...document.querySelectorAll('#zones button, #rides button, #vehicles button, [data-zone], [data-ride], [data-vehicle]')].map(
+    (b) => b.textContent,
+  ),
+);
+if (buttons.length) await fail(`the regulator is shown no action buttons (found: ${buttons.slice(0, 5).join(', ')})`);
+const columns = await page.evaluate(() => document.querySelectorAll('#vehicles td.actions, #zones td.actions, #rides td.actions').length);
+if (columns) await fail(`the regulator's tables have no action column (${columns} cells)`);
+if (await page.evaluate(() => document.getElementById('read-only-note').hidden)) await fail('the Actions panel says the dashboard is read-only');
+ok('the regulator is shown no action buttons: zones, requests and vehicles are read-only');
+const regulatorShot = screenshot.replace(/\.png$/, '-regulator.png');
+await page.screenshot({ path: regulatorShot });
+ok(`screenshot of the regulator's read-only dashboard at ${regulatorShot}`);
+const forced = await page.evaluate(async ([z, v]) => {
+  const token = sessionStorage.getItem('bitgoeul.token');
+  const post = async (path) =>
+    (await fetch(path, { method: 'POST', headers: { Authorization: `Bearer ${token}` } })).status;
+  const rideId = document.querySelector('#rides tbody tr')?.dataset.key ?? 'r0';
+  return {
+    suspend: await post(`/api/v1/zones/${z}/suspend`),
+    pull: await post(`/api/v1/vehicles/${v}/pull`),
+    reassign: await post(`/api/v1/rides/${rideId}/reassign`),
+  };
+}, [zone, 'v2']);
+if (forced.suspend !== 403 || forced.pull !== 403 || forced.reassign !== 403) {
+  await fail(`the regulator's forced actions get 403 (${JSON.stringify(forced)})`);
+}
 const permitAnswer = await page.request.get(`${url}/api/v1/permit`, { headers: { Authorization: `Bearer ${token}` } });
-if (((await permitAnswer.json()).suspended_zones ?? []).includes(zone)) await fail("the regulator's click changed nothing");
-ok(`the regulator reads the dashboard and may not act (${refusal.replace(/^\S+ /, '')})`);
+if (((await permitAnswer.json()).suspended_zones ?? []).includes(zone)) await fail("the regulator's forced suspension changed nothing");
+const fleetAfter = await page.request.get(`${url}/api/v1/fleet`, { headers: { Authorization: `Bearer ${token}` } });
+const v2 = (await fleetAfter.json()).vehicles.find((v) => v.id === 'v2');
+if (v2?.status === 'pulled') await fail("the regulator's forced pull changed nothing (v2 is pulled)");
+ok(`the regulator's actions forced past the UI get 403 and change nothing (${JSON.stringify(forced)})`);
 
 if (foreign.length) await fail(`the dashboard fetches only from the service (it asked for ${foreign.slice(0, 3).join(', ')})`);
 ok('no request left the service');

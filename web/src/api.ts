@@ -1,4 +1,4 @@
-// The service's HTTP API with the operator's bearer token (same origin as the dashboard).
+// The service's HTTP API with the signed-in bearer token (same origin as the dashboard).
 
 import type { Fleet, Kpis, LineFeatureCollection, Permit } from './types';
 
@@ -59,6 +59,10 @@ export class Api {
     return parsed as T;
   }
 
+  // Who the token is and what its role may do (parse with access.ts's parseWhoami).
+  whoami(): Promise<unknown> {
+    return this.request('GET', '/api/v1/whoami');
+  }
   fleet(): Promise<Fleet> {
     return this.request('GET', '/api/v1/fleet');
   }

@@ -1,7 +1,9 @@
-// The operator dashboard: sign in with a bearer token, then the live map, KPIs and the operator's actions.
+// The operator dashboard: sign in with a bearer token, then the live map, KPIs and the actions the token's role may
+// take (GET /api/v1/whoami; a regulator's dashboard is read-only).
 
 import './style.css';
 
+import { dashboardAccess, offersPull, offersReassign, parseWhoami, zoneButtonLabel, type DashboardAccess } from './access';
 import { Api, ApiError, storedToken, storeToken } from './api';
 import { KpiChart } from './chart';
 import { LiveFeed, type FeedMode } from './live';
@@ -17,7 +19,7 @@ import {
   zonesWithState,
   type ZoneRow,
 } from './shape';
-import { confirmButton, KeyedTable, relabel } from './table';
+import { buttonColumn, confirmButton, KeyedTable, relabel } from './table';
 import type { Fleet, Kpis, Permit, Ride, Vehicle, VehicleStatus } from './types';
 
 const maxVehicleRows = 300;
@@ -53,73 +55,76 @@ class Dashboard {
   private vehicleFilter = '';
   private statusFilter = '';
 
-  private readonly zoneTable = new KeyedTable<ZoneRow>(
-    [
-      { header: 'Zone', text: (z) => z.name, decorate: (td, z) => dot(td, zoneColor(z.state)) },
-      { header: 'State', className: 'state', text: (z) => z.state },
-    ],
-    (z) => z.id,
-    {
-      create: (z) => {
-        const button = confirmButton(z.state === 'suspended' ? 'Resume' : 'Suspend', (b) => this.zoneAction(z.id, b));
-        button.dataset.zone = z.id;
-        return button;
-      },
-      update: (element, z) => {
-        const button = element as HTMLButtonElement;
-        button.hidden = z.state === 'excluded';
-        relabel(button, z.state === 'suspended' ? 'Resume' : 'Suspend');
-      },
-    },
-  );
-
-  private readonly rideTable = new KeyedTable<Ride>(
-    [
-      { header: 'Ride', text: (r) => r.id, decorate: (td, r) => dot(td, rideColors[r.status] ?? '#999') },
-      { header: 'Status', className: 'state', text: (r) => r.status },
-      { header: 'Vehicle', text: (r) => r.vehicle ?? '–' },
-      { header: 'Waited', className: 'num', text: (r) => formatDuration((r.picked_up ?? this.fleet.time) - r.requested) },
-      { header: 'Pick-up ETA', className: 'num', text: (r) => (r.eta_pickup ? clock(r.eta_pickup) : '–') },
-    ],
-    (r) => r.id,
-    {
-      create: (r) => {
-        const button = confirmButton('Reassign', (b) => this.act(`reassign ride ${r.id}`, b, () => this.api.reassignRide(r.id)));
-        button.dataset.ride = r.id;
-        return button;
-      },
-      update: (element, r) => {
-        (element as HTMLButtonElement).hidden = r.status !== 'waiting' && r.status !== 'assigned';
-      },
-    },
-  );
-
-  private readonly vehicleTable = new KeyedTable<Vehicle>(
-    [
-      { header: 'Vehicle', text: (v) => v.id, decorate: (td, v) => dot(td, vehicleColors[v.status] ?? '#000') },
-      { header: 'State', className: 'state', text: (v) => v.status },
-      { header: 'Onboard', className: 'num', text: (v) => `${v.onboard}/${v.capacity}` },
-      { header: 'Stops', className: 'num', text: (v) => String(v.stops) },
-      { header: 'Position', className: 'pos', text: (v) => `${v.lat.toFixed(5)}, ${v.lon.toFixed(5)}` },
-      { header: 'Last report', className: 'num', text: (v) => formatDuration(this.fleet.time - v.updated) },
-    ],
-    (v) => v.id,
-    {
-      create: (v) => {
-        const button = confirmButton('Pull', (b) => this.act(`pull vehicle ${v.id}`, b, () => this.api.pullVehicle(v.id)));
-        button.dataset.vehicle = v.id;
-        return button;
-      },
-      update: (element, v) => {
-        (element as HTMLButtonElement).disabled = v.status === 'pulled';
-      },
-    },
-  );
+  private readonly zoneTable: KeyedTable<ZoneRow>;
+  private readonly rideTable: KeyedTable<Ride>;
+  private readonly vehicleTable: KeyedTable<Vehicle>;
 
   constructor(
     private readonly api: Api,
+    private readonly access: DashboardAccess,
     private readonly signOut: (message?: string) => void,
   ) {
+    // Action buttons only for what the role may do: a table without any has no button column at all.
+    this.zoneTable = new KeyedTable<ZoneRow>(
+      [
+        { header: 'Zone', text: (z) => z.name, decorate: (td, z) => dot(td, zoneColor(z.state)) },
+        { header: 'State', className: 'state', text: (z) => z.state },
+      ],
+      (z) => z.id,
+      buttonColumn<ZoneRow>(access.suspendZone || access.resumeZone, {
+        label: (z) => zoneButtonLabel(access, z.state) ?? 'Suspend',
+        dataset: (z) => ({ zone: z.id }),
+        act: (z, b) => this.zoneAction(z.id, b),
+        update: (button, z) => {
+          const label = zoneButtonLabel(access, z.state);
+          button.hidden = label === null;
+          if (label) relabel(button, label);
+        },
+      }),
+    );
+    this.rideTable = new KeyedTable<Ride>(
+      [
+        { header: 'Ride', text: (r) => r.id, decorate: (td, r) => dot(td, rideColors[r.status] ?? '#999') },
+        { header: 'Status', className: 'state', text: (r) => r.status },
+        { header: 'Vehicle', text: (r) => r.vehicle ?? '–' },
+        { header: 'Waited', className: 'num', text: (r) => formatDuration((r.picked_up ?? this.fleet.time) - r.requested) },
+        { header: 'Pick-up ETA', className: 'num', text: (r) => (r.eta_pickup ? clock(r.eta_pickup) : '–') },
+      ],
+      (r) => r.id,
+      buttonColumn<Ride>(access.reassignRide, {
+        label: () => 'Reassign',
+        dataset: (r) => ({ ride: r.id }),
+        act: (r, b) => this.act(`reassign ride ${r.id}`, b, () => this.api.reassignRide(r.id)),
+        update: (button, r) => {
+          button.hidden = !offersReassign(access, r.status);
+        },
+      }),
+    );
+    this.vehicleTable = new KeyedTable<Vehicle>(
+      [
+        { header: 'Vehicle', text: (v) => v.id, decorate: (td, v) => dot(td, vehicleColors[v.status] ?? '#000') },
+        { header: 'State', className: 'state', text: (v) => v.status },
+        { header: 'Onboard', className: 'num', text: (v) => `${v.onboard}/${v.capacity}` },
+        { header: 'Stops', className: 'num', text: (v) => String(v.stops) },
+        { header: 'Position', className: 'pos', text: (v) => `${v.lat.toFixed(5)}, ${v.lon.toFixed(5)}` },
+        { header: 'Last report', className: 'num', text: (v) => formatDuration(this.fleet.time - v.updated) },
+      ],
+      (v) => v.id,
+      buttonColumn<Vehicle>(access.pullVehicle, {
+        label: () => 'Pull',
+        dataset: (v) => ({ vehicle: v.id }),
+        act: (v, b) => this.act(`pull vehicle ${v.id}`, b, () => this.api.pullVehicle(v.id)),
+        update: (button, v) => {
+          button.disabled = !offersPull(access, v.status);
+        },
+      }),
+    );
+    const role = byId('role');
+    role.textContent = access.badge;
+    role.title = access.readOnly ? 'this role reads and may not act: no action buttons' : `signed in as ${access.role} ${access.id}`;
+    role.className = `badge role${access.readOnly ? ' read-only' : ''}`;
+    role.dataset.readOnly = String(access.readOnly);
+    byId('read-only-note').hidden = !access.readOnly;
     let map: DashboardMap | null = null;
     try {
       map = new DashboardMap(byId('map'), {
@@ -311,7 +316,7 @@ class Dashboard {
     const rideLine = document.createElement('div');
     rideLine.textContent = rides.length ? `rides: ${rides.join(', ')}` : 'no rides';
     content.append(title, details, rideLine);
-    if (vehicle.status !== 'pulled') {
+    if (offersPull(this.access, vehicle.status)) {
       content.append(confirmButton('Pull', (b) => this.act(`pull vehicle ${id}`, b, () => this.api.pullVehicle(id)).then(() => undefined)));
     }
     this.map.popup(lngLat, content);
@@ -333,8 +338,8 @@ function rideOrder(ride: Ride): number {
   return ride.status === 'waiting' ? 0 : ride.status === 'assigned' ? 1 : 2;
 }
 
-// Sign-in: the token is checked against the service (an operator's or regulator's) before the dashboard starts, and
-// kept for this tab only.
+// Sign-in: the service says who the token is (GET /api/v1/whoami); a role that may read the fleet and KPIs (operators,
+// the regulator) gets the dashboard, with the action buttons its role may use. The token is kept for this tab only.
 function boot(): void {
   const login = byId('login');
   const app = byId('app');
@@ -354,24 +359,27 @@ function boot(): void {
   const enter = async (token: string) => {
     const api = new Api(token);
     error.textContent = '';
-    try {
-      await api.kpis();  // read by operators and regulators only
-    } catch (e) {
+    const refuse = (message: string) => {
       storeToken(null);
-      error.textContent =
-        e instanceof ApiError && e.status === 401
-          ? 'This token is not accepted.'
-          : e instanceof ApiError && e.status === 403
-            ? "This token's role cannot use the dashboard: it is for operators and regulators."
-            : String(e instanceof Error ? e.message : e);
+      error.textContent = message;
       login.hidden = false;
       app.hidden = true;
+    };
+    let access: DashboardAccess;
+    try {
+      access = dashboardAccess(parseWhoami(await api.whoami()));
+    } catch (e) {
+      refuse(e instanceof ApiError && e.status === 401 ? 'This token is not accepted.' : String(e instanceof Error ? e.message : e));
+      return;
+    }
+    if (!access.canWatch) {
+      refuse(`This token's role (${access.role}) cannot use the dashboard: it is for operators and regulators.`);
       return;
     }
     storeToken(token);
     login.hidden = true;
     app.hidden = false;
-    dashboard = new Dashboard(api, signOut);
+    dashboard = new Dashboard(api, access, signOut);
     try {
       await dashboard.start();
     } catch (e) {

@@ -86,6 +86,28 @@ export class KeyedTable<T> {
   }
 }
 
+// Row actions of one confirm button per row, or undefined (no button column at all) when `offered` is false: the
+// signed-in role may not take the action. `dataset` tags the button (data-ride="r7") for tests and look-ups.
+export function buttonColumn<T>(
+  offered: boolean,
+  spec: {
+    label(row: T): string;
+    dataset(row: T): Record<string, string>;
+    act(row: T, button: HTMLButtonElement): Promise<unknown>;
+    update(button: HTMLButtonElement, row: T): void;
+  },
+): RowActions<T> | undefined {
+  if (!offered) return undefined;
+  return {
+    create: (row) => {
+      const button = confirmButton(spec.label(row), (b) => spec.act(row, b));
+      Object.assign(button.dataset, spec.dataset(row));
+      return button;
+    },
+    update: (element, row) => spec.update(element as HTMLButtonElement, row),
+  };
+}
+
 // A button that asks once more before acting: the first click arms it for 4 s ("Confirm …?"), the second acts.
 export function confirmButton(label: string, act: (button: HTMLButtonElement) => Promise<unknown>): HTMLButtonElement {
   const button = document.createElement('button');
