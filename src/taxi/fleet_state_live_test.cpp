@@ -1,6 +1,11 @@
 // A live fleet (taxi_service) drives FleetState through telemetry and confirmations instead of simulated arrivals:
 // relocate keeps the plan, stops are done when confirmed (in any order the riders allow, never twice), a waiting
-// rider can be taken out of a plan, and a fleet rebuilt from a store passes every invariant.
+// rider can be taken out of a plan, and a fleet rebuilt from a store passes every invariant. Also: riders moving
+// between vehicles in one commit, as the RTV dispatcher reassigns them.
+
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -132,6 +137,49 @@ TEST_F(LiveFleet, AWaitingRiderCanBeTakenOutOfAPlan) {
   ASSERT_TRUE(fleet.execute_stop(0, {Stop::Kind::kPickup, second}, 30.0));
   EXPECT_FALSE(fleet.unassign(second, 31.0));  // aboard: cannot be taken out
   expect_invariants();
+}
+
+// A dispatcher that reassigns (RTV) commits several plans at once: a rider leaving a vehicle is unassigned from
+// it before the vehicle taking them is assigned, all at the same moment; a rider in no new plan waits again.
+TEST_F(LiveFleet, RidersMoveBetweenVehiclesInOneCommit) {
+  fleet.add_vehicle(position('A'), 0.0);
+  fleet.add_vehicle(position('E'), 0.0);
+  const uint32_t moving = ride('D', 'E', 0.0);
+  fleet.commit_plan(0, solo_plan(moving), 0.0);
+  const uint32_t fresh = ride('B', 'A', 1.0);
+  const std::vector<Stop> plan0 = solo_plan(fresh);
+  const std::vector<Stop> plan1 = solo_plan(moving);
+  ASSERT_TRUE(fleet.evaluate_plan(fleet.vehicles()[0], plan0, 2.0));
+  ASSERT_TRUE(fleet.evaluate_plan(fleet.vehicles()[1], plan1, 2.0));
+  const size_t before = fleet.events().size();
+  fleet.commit_plans({{0, plan0}, {1, plan1}}, 2.0);
+  expect_invariants();
+  EXPECT_EQ(fleet.vehicles()[0].plan, plan0);
+  EXPECT_EQ(fleet.vehicles()[1].plan, plan1);
+  EXPECT_EQ(fleet.requests()[moving].vehicle, 1u);
+  EXPECT_EQ(fleet.requests()[moving].status, RequestStatus::kAssigned);
+  EXPECT_DOUBLE_EQ(fleet.requests()[moving].assigned_s, 2.0);
+  EXPECT_EQ(fleet.requests()[fresh].vehicle, 0u);
+  EXPECT_TRUE(fleet.pending().empty());
+  const auto since = [&](size_t first) {
+    std::vector<std::tuple<std::string, uint32_t, uint32_t, double>> listed;
+    for (size_t e = first; e < fleet.events().size(); ++e) {
+      const VehicleEvent& event = fleet.events()[e];
+      listed.emplace_back(event.kind, event.vehicle, event.request, event.time_s);
+    }
+    return listed;
+  };
+  using Events = std::vector<std::tuple<std::string, uint32_t, uint32_t, double>>;
+  EXPECT_EQ(since(before), (Events{{"unassign", 0, moving, 2.0}, {"assign", 0, fresh, 2.0}, {"assign", 1, moving, 2.0}}));
+
+  // Vehicle 1 gives its rider up and takes nobody: the rider waits again, the vehicle is idle.
+  const size_t second = fleet.events().size();
+  fleet.commit_plans({{1, {}}}, 3.0);
+  expect_invariants();
+  EXPECT_EQ(fleet.pending(), std::vector<uint32_t>{moving});
+  EXPECT_EQ(fleet.requests()[moving].status, RequestStatus::kPending);
+  EXPECT_TRUE(fleet.vehicles()[1].idle());
+  EXPECT_EQ(since(second), (Events{{"unassign", 1, moving, 3.0}, {"idle", 1, UINT32_MAX, 3.0}}));
 }
 
 TEST_F(LiveFleet, ATentativeRequestIsWithdrawnWithoutATrace) {
