@@ -11,7 +11,7 @@ namespace bitgoeul::taxi {
 // Ride-pooling by the request-trip-vehicle graph of Alonso-Mora et al., "On-demand high-capacity ride-sharing via
 // dynamic trip-vehicle assignment", PNAS 2017. Every rtv_interval_s the pool of requests is assigned jointly: the
 // waiting requests and, with rtv_reassign (the paper's way, the default), the requests assigned but not yet picked
-// up whose pick-up is planned more than two rounds ahead (a bound on the work, see kReassignAheadRounds), so that
+// up whose pick-up is planned more than four rounds ahead (a bound on the work, see kReassignAheadRounds), so that
 // a better vehicle or trip can take them over. Riders aboard stay. Each vehicle's baseline plan is its
 // committed plan without its pooled requests' stops (its riders' drop-offs stay, in their order).
 //  1. RV graph: each request is linked to the rtv_nearest_vehicles vehicles nearest it (crow-fly bound on the
