@@ -19,10 +19,12 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -115,6 +117,39 @@ Result<std::unique_ptr<Session>> open_session(const CenterArgs& args) {
   BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_center(args));
   BITGOEUL_ASSIGN_OR_RETURN(session->principal, npu_slurm::authenticate(*session->store, args.token));
   return session;
+}
+
+// A command run for the token's caller on the live center: it takes the center's options (--db, --token, then the
+// Slurm ones) before its own, and runs with a session opened for the caller. `Own` holds the command's own values.
+template <typename Own>
+struct CallerCommand {
+  const char* name = "";
+  const char* description = "";
+  std::function<void(CLI::App*, Own&)> add_options{};  // the command's own options; may be empty
+  // Checks the command's own arguments before the store is opened, and may set the center's; may be empty.
+  std::function<Status(Own&, CenterArgs&)> prepare{};
+  std::function<Status(Session&, const Own&)> run{};
+};
+
+struct NoOptions {};
+
+template <typename Own>
+void add_caller_command(CLI::App& npu_app, CommandRegistry& registry, CallerCommand<Own> spec) {
+  struct Args {
+    CenterArgs center;
+    Own own;
+  };
+  auto* command = npu_app.add_subcommand(spec.name, spec.description);
+  auto args = std::make_shared<Args>();
+  add_center_options(command, args->center, true);
+  if (spec.add_options) spec.add_options(command, args->own);
+  registry.on_run(command, [args, spec = std::move(spec)]() -> Status {
+    if (spec.prepare) {
+      BITGOEUL_RETURN_IF_ERROR(spec.prepare(args->own, args->center));
+    }
+    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
+    return spec.run(*session, args->own);
+  });
 }
 
 std::string time_text(std::optional<int64_t> seconds) {
@@ -248,217 +283,222 @@ void add_token(CLI::App& npu_app, CommandRegistry& registry) {
 }
 
 void add_submit(CLI::App& npu_app, CommandRegistry& registry) {
-  auto* command = npu_app.add_subcommand(
-      "submit", "Submit a batch script (sbatch-like): admitted against quota and voucher before it reaches Slurm");
-  struct Args {
-    CenterArgs center;
+  struct Own {
     npu_slurm::SubmitRequest request;
     std::string script_path;
     bool parsable = false;
     bool no_schedule = false;
   };
-  auto args = std::make_shared<Args>();
-  add_center_options(command, args->center, true);
-  command->add_option("--gres", args->request.gres, "Devices per node, NAME:TYPE[:COUNT], e.g. npu:rngd:4")
-      ->required();
-  command->add_option("-t,--time", args->request.time_limit,
-                      "Time limit: MINUTES, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS (whole minutes)")
-      ->required();
-  command->add_option("--tenant", args->request.tenant, "Project to run for (default: the token's own)");
-  command->add_option("-N,--nodes", args->request.nodes, "Nodes (the gres count is per node)")->capture_default_str();
-  command->add_option("-J,--job-name", args->request.job_name, "Name shown in the queue (default: the script's)");
-  command->add_flag("--parsable", args->parsable, "Print only the Slurm job id");
-  command->add_flag("--no-schedule", args->no_schedule,
-                    "Leave the start decision to the next `npu sync` (jobs submitted together are ordered together)");
-  command->add_option("script", args->script_path,
-                      "Batch script (#! first line; no #SBATCH lines: options come from these flags)")
-      ->required();
-  registry.on_run(command, [args]() -> Status {
-    BITGOEUL_ASSIGN_OR_RETURN(std::string script, read_file(args->script_path, npu_slurm::kMaxScriptBytes));
-    args->request.script = std::move(script);
-    args->request.script_source = args->script_path;
-    args->center.schedule_on_submit = !args->no_schedule;
-    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
-    BITGOEUL_ASSIGN_OR_RETURN(JobRow job, session->center->submit(session->principal, args->request));
-    if (args->parsable) {
-      fmt::print("{}\n", slurm_id_text(job));
-    } else {
-      fmt::print("Submitted batch job {} (center job {}, tenant {}, {} × {} node(s), reserved {:.3f} device-hours)\n",
-                 slurm_id_text(job), npu_slurm::raw(job.id), job.tenant_name, job.gres.to_string(), job.nodes,
-                 job.reserved_device_hours);
-    }
-    return Status::ok();
+  add_caller_command<Own>(npu_app, registry, {
+      .name = "submit",
+      .description = "Submit a batch script (sbatch-like): admitted against quota and voucher before it reaches Slurm",
+      .add_options = [](CLI::App* command, Own& own) {
+        command->add_option("--gres", own.request.gres, "Devices per node, NAME:TYPE[:COUNT], e.g. npu:rngd:4")
+            ->required();
+        command->add_option("-t,--time", own.request.time_limit,
+                            "Time limit: MINUTES, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS (whole minutes)")
+            ->required();
+        command->add_option("--tenant", own.request.tenant, "Project to run for (default: the token's own)");
+        command->add_option("-N,--nodes", own.request.nodes, "Nodes (the gres count is per node)")
+            ->capture_default_str();
+        command->add_option("-J,--job-name", own.request.job_name, "Name shown in the queue (default: the script's)");
+        command->add_flag("--parsable", own.parsable, "Print only the Slurm job id");
+        command->add_flag(
+            "--no-schedule", own.no_schedule,
+            "Leave the start decision to the next `npu sync` (jobs submitted together are ordered together)");
+        command->add_option("script", own.script_path,
+                            "Batch script (#! first line; no #SBATCH lines: options come from these flags)")
+            ->required();
+      },
+      .prepare = [](Own& own, CenterArgs& center) -> Status {
+        BITGOEUL_ASSIGN_OR_RETURN(std::string script, read_file(own.script_path, npu_slurm::kMaxScriptBytes));
+        own.request.script = std::move(script);
+        own.request.script_source = own.script_path;
+        center.schedule_on_submit = !own.no_schedule;
+        return Status::ok();
+      },
+      .run = [](Session& session, const Own& own) -> Status {
+        BITGOEUL_ASSIGN_OR_RETURN(JobRow job, session.center->submit(session.principal, own.request));
+        if (own.parsable) {
+          fmt::print("{}\n", slurm_id_text(job));
+        } else {
+          fmt::print(
+              "Submitted batch job {} (center job {}, tenant {}, {} × {} node(s), reserved {:.3f} device-hours)\n",
+              slurm_id_text(job), npu_slurm::raw(job.id), job.tenant_name, job.gres.to_string(), job.nodes,
+              job.reserved_device_hours);
+        }
+        return Status::ok();
+      },
   });
 }
 
 void add_queue(CLI::App& npu_app, CommandRegistry& registry) {
-  auto* command = npu_app.add_subcommand("queue", "The caller's jobs, squeue-like, up to date from Slurm");
-  struct Args {
-    CenterArgs center;
+  struct Own {
     bool all = false;
   };
-  auto args = std::make_shared<Args>();
-  add_center_options(command, args->center, true);
-  command->add_flag("-a,--all", args->all, "Include ended and rejected jobs");
-  registry.on_run(command, [args]() -> Status {
-    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
-    BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, session->center->queue(session->principal, args->all));
-    // POS: place in the center's queue by predicted start (1 starts next); ETA: the predicted start, from the
-    // policy run forward on the live state at the last pass. Started jobs show their actual start instead.
-    fmt::print("{:>8} {:>6} {:<16} {:<20} {:<12} {:>5} {:<10} {:>10} {:<19} {:>4} {:<19} {}\n", "JOBID", "CENTER",
-               "TENANT", "NAME", "GRES", "NODES", "STATE", "TIME_LIMIT", "SUBMIT", "POS", "START/ETA",
-               "NODELIST(REASON)");
-    for (const JobRow& job : jobs) {
-      const bool held = job.state == "PENDING" && !job.released_s;
-      std::string where = job.state == "PENDING" || job.state == npu_slurm::kStateRejected
-                              ? "(" + job.reason + ")"
-                              : job.node_list;
-      if (held) where = "(CenterPolicy)";
-      const std::string position = job.queue_position ? std::to_string(*job.queue_position) : "-";
-      const std::string start = job.start_s ? time_text(job.start_s)
-                                : job.state == "PENDING" && job.eta_s ? time_text(job.eta_s)
-                                                                      : std::string("N/A");
-      fmt::print("{:>8} {:>6} {:<16} {:<20} {:<12} {:>5} {:<10} {:>10} {:<19} {:>4} {:<19} {}\n", slurm_id_text(job),
-                 npu_slurm::raw(job.id), job.tenant_name, job.name.substr(0, 20), job.gres.to_string(), job.nodes,
-                 job.state, npu_slurm::format_duration(job.time_limit_s), time_text(job.submitted_s),
-                 held ? position : "-", start, where);
-    }
-    return Status::ok();
+  add_caller_command<Own>(npu_app, registry, {
+      .name = "queue",
+      .description = "The caller's jobs, squeue-like, up to date from Slurm",
+      .add_options = [](CLI::App* command, Own& own) {
+        command->add_flag("-a,--all", own.all, "Include ended and rejected jobs");
+      },
+      .run = [](Session& session, const Own& own) -> Status {
+        BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, session.center->queue(session.principal, own.all));
+        // POS: place in the center's queue by predicted start (1 starts next); ETA: the predicted start, from the
+        // policy run forward on the live state at the last pass. Started jobs show their actual start instead.
+        fmt::print("{:>8} {:>6} {:<16} {:<20} {:<12} {:>5} {:<10} {:>10} {:<19} {:>4} {:<19} {}\n", "JOBID", "CENTER",
+                   "TENANT", "NAME", "GRES", "NODES", "STATE", "TIME_LIMIT", "SUBMIT", "POS", "START/ETA",
+                   "NODELIST(REASON)");
+        for (const JobRow& job : jobs) {
+          const bool held = job.state == "PENDING" && !job.released_s;
+          std::string where = job.state == "PENDING" || job.state == npu_slurm::kStateRejected
+                                  ? "(" + job.reason + ")"
+                                  : job.node_list;
+          if (held) where = "(CenterPolicy)";
+          const std::string position = job.queue_position ? std::to_string(*job.queue_position) : "-";
+          const std::string start = job.start_s ? time_text(job.start_s)
+                                    : job.state == "PENDING" && job.eta_s ? time_text(job.eta_s)
+                                                                          : std::string("N/A");
+          fmt::print("{:>8} {:>6} {:<16} {:<20} {:<12} {:>5} {:<10} {:>10} {:<19} {:>4} {:<19} {}\n",
+                     slurm_id_text(job), npu_slurm::raw(job.id), job.tenant_name, job.name.substr(0, 20),
+                     job.gres.to_string(), job.nodes, job.state, npu_slurm::format_duration(job.time_limit_s),
+                     time_text(job.submitted_s), held ? position : "-", start, where);
+        }
+        return Status::ok();
+      },
   });
 }
 
 void add_cancel(CLI::App& npu_app, CommandRegistry& registry) {
-  auto* command = npu_app.add_subcommand("cancel", "Cancel one of the caller's jobs (scancel-like)");
-  struct Args {
-    CenterArgs center;
+  struct Own {
     std::string id;
+    uint64_t slurm_id = 0;  // id, checked
   };
-  auto args = std::make_shared<Args>();
-  add_center_options(command, args->center, true);
-  command->add_option("id", args->id, "Slurm job id (JOBID in `npu queue`)")->required();
-  registry.on_run(command, [args]() -> Status {
-    uint64_t id = 0;
-    const std::string& text = args->id;
-    if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
-      return invalid_input("job id '{}': expected a Slurm job id (digits)", text.substr(0, 40));
-    }
-    id = std::stoull(text);
-    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
-    BITGOEUL_ASSIGN_OR_RETURN(JobRow job,
-                              session->center->cancel(session->principal, npu_slurm::SlurmJobId{id}));
-    fmt::print("job {} {}\n", slurm_id_text(job), job.state);
-    return Status::ok();
+  add_caller_command<Own>(npu_app, registry, {
+      .name = "cancel",
+      .description = "Cancel one of the caller's jobs (scancel-like)",
+      .add_options = [](CLI::App* command, Own& own) {
+        command->add_option("id", own.id, "Slurm job id (JOBID in `npu queue`)")->required();
+      },
+      .prepare = [](Own& own, CenterArgs&) -> Status {
+        const std::string& text = own.id;
+        if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+          return invalid_input("job id '{}': expected a Slurm job id (digits)", text.substr(0, 40));
+        }
+        own.slurm_id = std::stoull(text);
+        return Status::ok();
+      },
+      .run = [](Session& session, const Own& own) -> Status {
+        BITGOEUL_ASSIGN_OR_RETURN(JobRow job,
+                                  session.center->cancel(session.principal, npu_slurm::SlurmJobId{own.slurm_id}));
+        fmt::print("job {} {}\n", slurm_id_text(job), job.state);
+        return Status::ok();
+      },
   });
 }
 
 void add_usage(CLI::App& npu_app, CommandRegistry& registry) {
-  auto* command = npu_app.add_subcommand("usage", "Charged device-hours of the caller's ended jobs, from sacct");
-  struct Args {
-    CenterArgs center;
-  };
-  auto args = std::make_shared<Args>();
-  add_center_options(command, args->center, true);
-  registry.on_run(command, [args]() -> Status {
-    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
-    BITGOEUL_ASSIGN_OR_RETURN(std::vector<npu_slurm::UsageRow> rows, session->center->usage(session->principal));
-    fmt::print("{:>6} {:<16} {:<6} {:>7} {:>9} {:>12} {:>12} {:<10} {:<19} {:<19}\n", "CENTER", "TENANT", "TYPE",
-               "DEVICES", "ELAPSED_S", "DEVICE_H", "BILLED_H", "STATE", "START", "END");
-    std::map<std::string, std::pair<double, double>> totals;
-    for (const npu_slurm::UsageRow& row : rows) {
-      fmt::print("{:>6} {:<16} {:<6} {:>7} {:>9} {:>12.6f} {:>12.6f} {:<10} {:<19} {:<19}\n", npu_slurm::raw(row.job),
-                 row.tenant_name, row.device_type, row.devices, row.elapsed_s, row.device_hours,
-                 row.billed_device_hours, row.final_state, time_text(row.start_s), time_text(row.end_s));
-      totals[row.tenant_name].first += row.device_hours;
-      totals[row.tenant_name].second += row.billed_device_hours;
-    }
-    for (const auto& [tenant, total] : totals) {
-      fmt::print("total {:<16} device-hours {:.6f}, billed {:.6f}\n", tenant, total.first, total.second);
-    }
-    return Status::ok();
+  add_caller_command<NoOptions>(npu_app, registry, {
+      .name = "usage",
+      .description = "Charged device-hours of the caller's ended jobs, from sacct",
+      .run = [](Session& session, const NoOptions&) -> Status {
+        BITGOEUL_ASSIGN_OR_RETURN(std::vector<npu_slurm::UsageRow> rows, session.center->usage(session.principal));
+        fmt::print("{:>6} {:<16} {:<6} {:>7} {:>9} {:>12} {:>12} {:<10} {:<19} {:<19}\n", "CENTER", "TENANT", "TYPE",
+                   "DEVICES", "ELAPSED_S", "DEVICE_H", "BILLED_H", "STATE", "START", "END");
+        std::map<std::string, std::pair<double, double>> totals;
+        for (const npu_slurm::UsageRow& row : rows) {
+          fmt::print("{:>6} {:<16} {:<6} {:>7} {:>9} {:>12.6f} {:>12.6f} {:<10} {:<19} {:<19}\n",
+                     npu_slurm::raw(row.job), row.tenant_name, row.device_type, row.devices, row.elapsed_s,
+                     row.device_hours, row.billed_device_hours, row.final_state, time_text(row.start_s),
+                     time_text(row.end_s));
+          totals[row.tenant_name].first += row.device_hours;
+          totals[row.tenant_name].second += row.billed_device_hours;
+        }
+        for (const auto& [tenant, total] : totals) {
+          fmt::print("total {:<16} device-hours {:.6f}, billed {:.6f}\n", tenant, total.first, total.second);
+        }
+        return Status::ok();
+      },
   });
 }
 
 void add_tenants(CLI::App& npu_app, CommandRegistry& registry) {
-  auto* command = npu_app.add_subcommand("tenants", "Tenants the caller may see: quotas, devices in use, vouchers");
-  struct Args {
-    CenterArgs center;
-  };
-  auto args = std::make_shared<Args>();
-  add_center_options(command, args->center, true);
-  registry.on_run(command, [args]() -> Status {
-    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
-    BITGOEUL_ASSIGN_OR_RETURN(std::vector<npu_slurm::TenantView> views, session->center->tenants(session->principal));
-    std::map<npu_slurm::TenantId, std::string> names;
-    for (const auto& view : views) names[view.tenant.id] = view.tenant.name;
-    fmt::print("{:<20} {:<12} {:<16} {:<24} {:<16} {}\n", "TENANT", "KIND", "PARENT", "MAXIMUM", "IN_USE",
-               "VOUCHER_H(left/burnt/reserved/granted)");
-    const auto milli = [](int64_t m) {
-      return m % 1000 == 0 ? std::to_string(m / 1000) : fmt::format("{:.3f}", static_cast<double>(m) / 1000.0);
-    };
-    for (const auto& view : views) {
-      const auto& t = view.tenant;
-      std::string maximum, in_use;
-      for (const auto& [type, m] : t.maximum_milli) maximum += (maximum.empty() ? "" : ",") + type + "=" + milli(m);
-      for (const auto& [type, m] : view.in_use_milli) in_use += (in_use.empty() ? "" : ",") + type + "=" + milli(m);
-      const std::string parent = !t.parent ? "-" : names.contains(*t.parent) ? names[*t.parent] : "(above)";
-      const std::string voucher =
-          t.voucher_granted_hours ? fmt::format("{:.3f}/{:.3f}/{:.3f}/{:.3f}", *view.voucher_left_hours,
-                                                t.voucher_burnt_hours, view.reserved_hours, *t.voucher_granted_hours)
-                                  : "-";
-      fmt::print("{:<20} {:<12} {:<16} {:<24} {:<16} {}\n", t.name, npu::tenant_kind_name(t.kind), parent,
-                 maximum.empty() ? "-" : maximum, in_use.empty() ? "-" : in_use, voucher);
-    }
-    return Status::ok();
+  add_caller_command<NoOptions>(npu_app, registry, {
+      .name = "tenants",
+      .description = "Tenants the caller may see: quotas, devices in use, vouchers",
+      .run = [](Session& session, const NoOptions&) -> Status {
+        BITGOEUL_ASSIGN_OR_RETURN(std::vector<npu_slurm::TenantView> views, session.center->tenants(session.principal));
+        std::map<npu_slurm::TenantId, std::string> names;
+        for (const auto& view : views) names[view.tenant.id] = view.tenant.name;
+        fmt::print("{:<20} {:<12} {:<16} {:<24} {:<16} {}\n", "TENANT", "KIND", "PARENT", "MAXIMUM", "IN_USE",
+                   "VOUCHER_H(left/burnt/reserved/granted)");
+        const auto milli = [](int64_t m) {
+          return m % 1000 == 0 ? std::to_string(m / 1000) : fmt::format("{:.3f}", static_cast<double>(m) / 1000.0);
+        };
+        for (const auto& view : views) {
+          const auto& t = view.tenant;
+          std::string maximum, in_use;
+          for (const auto& [type, m] : t.maximum_milli) maximum += (maximum.empty() ? "" : ",") + type + "=" + milli(m);
+          for (const auto& [type, m] : view.in_use_milli) in_use += (in_use.empty() ? "" : ",") + type + "=" + milli(m);
+          const std::string parent = !t.parent ? "-" : names.contains(*t.parent) ? names[*t.parent] : "(above)";
+          const std::string voucher =
+              t.voucher_granted_hours
+                  ? fmt::format("{:.3f}/{:.3f}/{:.3f}/{:.3f}", *view.voucher_left_hours, t.voucher_burnt_hours,
+                                view.reserved_hours, *t.voucher_granted_hours)
+                  : "-";
+          fmt::print("{:<20} {:<12} {:<16} {:<24} {:<16} {}\n", t.name, npu::tenant_kind_name(t.kind), parent,
+                     maximum.empty() ? "-" : maximum, in_use.empty() ? "-" : in_use, voucher);
+        }
+        return Status::ok();
+      },
   });
 }
 
 void add_sync(CLI::App& npu_app, CommandRegistry& registry) {
-  auto* command = npu_app.add_subcommand("sync", "Read job states and accounting from Slurm now; charge ended jobs");
-  struct Args {
-    CenterArgs center;
-  };
-  auto args = std::make_shared<Args>();
-  add_center_options(command, args->center, true);
-  registry.on_run(command, [args]() -> Status {
-    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
-    BITGOEUL_ASSIGN_OR_RETURN(npu_slurm::SyncReport report, session->center->sync());
-    fmt::print("updated {}, charged {}, recovered {}, lost {}, released {}\n", report.updated, report.charged,
-               report.recovered, report.lost, report.released);
-    return Status::ok();
+  add_caller_command<NoOptions>(npu_app, registry, {
+      .name = "sync",
+      .description = "Read job states and accounting from Slurm now; charge ended jobs",
+      .run = [](Session& session, const NoOptions&) -> Status {
+        BITGOEUL_ASSIGN_OR_RETURN(npu_slurm::SyncReport report, session.center->sync());
+        fmt::print("updated {}, charged {}, recovered {}, lost {}, released {}\n", report.updated, report.charged,
+                   report.recovered, report.lost, report.released);
+        return Status::ok();
+      },
   });
 }
 
 void add_eta_accuracy(CLI::App& npu_app, CommandRegistry& registry) {
-  auto* command = npu_app.add_subcommand(
-      "eta-accuracy", "Start times predicted at submission against actual ones, for the caller's started jobs");
-  struct Args {
-    CenterArgs center;
+  struct Own {
     bool jobs = false;
   };
-  auto args = std::make_shared<Args>();
-  add_center_options(command, args->center, true);
-  command->add_flag("--jobs", args->jobs, "One line per job too");
-  registry.on_run(command, [args]() -> Status {
-    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_session(args->center));
-    BITGOEUL_ASSIGN_OR_RETURN(npu_slurm::EtaAccuracy accuracy, session->center->eta_accuracy(session->principal));
-    if (args->jobs) {
-      fmt::print("{:>8} {:<16} {:>8} {:>10} {:>10} {:>9}\n", "JOBID", "TENANT", "WAIT_S", "PREDICTED", "ACTUAL",
-                 "ERROR_S");
-      for (const npu_slurm::EtaSample& sample : accuracy.samples) {
-        fmt::print("{:>8} {:<16} {:>8} {:>10} {:>10} {:>9}\n",
-                   sample.slurm_id ? std::to_string(npu_slurm::raw(*sample.slurm_id)) : "-", sample.tenant_name,
-                   sample.actual_start_s - sample.submitted_s, sample.predicted_start_s - sample.submitted_s,
-                   sample.actual_start_s - sample.submitted_s, sample.actual_start_s - sample.predicted_start_s);
-      }
-    }
-    const auto number = [](std::optional<double> value, const char* unit) {
-      return value ? fmt::format("{:.1f}{}", *value, unit) : std::string("n/a");
-    };
-    fmt::print("jobs {}: |actual - predicted start| median {}, p90 {}; {} that waited: median {}, p90 {} of their wait\n",
-               accuracy.samples.size(), number(accuracy.median_error_s, " s"), number(accuracy.p90_error_s, " s"),
-               accuracy.waited_jobs, number(accuracy.median_error_pct_of_wait, "%"),
-               number(accuracy.p90_error_pct_of_wait, "%"));
-    return Status::ok();
+  add_caller_command<Own>(npu_app, registry, {
+      .name = "eta-accuracy",
+      .description = "Start times predicted at submission against actual ones, for the caller's started jobs",
+      .add_options = [](CLI::App* command, Own& own) {
+        command->add_flag("--jobs", own.jobs, "One line per job too");
+      },
+      .run = [](Session& session, const Own& own) -> Status {
+        BITGOEUL_ASSIGN_OR_RETURN(npu_slurm::EtaAccuracy accuracy, session.center->eta_accuracy(session.principal));
+        if (own.jobs) {
+          fmt::print("{:>8} {:<16} {:>8} {:>10} {:>10} {:>9}\n", "JOBID", "TENANT", "WAIT_S", "PREDICTED", "ACTUAL",
+                     "ERROR_S");
+          for (const npu_slurm::EtaSample& sample : accuracy.samples) {
+            fmt::print("{:>8} {:<16} {:>8} {:>10} {:>10} {:>9}\n",
+                       sample.slurm_id ? std::to_string(npu_slurm::raw(*sample.slurm_id)) : "-", sample.tenant_name,
+                       sample.actual_start_s - sample.submitted_s, sample.predicted_start_s - sample.submitted_s,
+                       sample.actual_start_s - sample.submitted_s, sample.actual_start_s - sample.predicted_start_s);
+          }
+        }
+        const auto number = [](std::optional<double> value, const char* unit) {
+          return value ? fmt::format("{:.1f}{}", *value, unit) : std::string("n/a");
+        };
+        fmt::print(
+            "jobs {}: |actual - predicted start| median {}, p90 {}; {} that waited: median {}, p90 {} of their wait\n",
+            accuracy.samples.size(), number(accuracy.median_error_s, " s"), number(accuracy.p90_error_s, " s"),
+            accuracy.waited_jobs, number(accuracy.median_error_pct_of_wait, "%"),
+            number(accuracy.p90_error_pct_of_wait, "%"));
+        return Status::ok();
+      },
   });
 }
 
