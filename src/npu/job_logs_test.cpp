@@ -27,6 +27,17 @@ cpu_milli = 64000
   return *cluster;
 }
 
+// What a reader reads into: the cluster above, and the tenants it creates from the logs' virtual clusters.
+struct LogTarget {
+  LogTarget() = default;
+  LogTarget(const LogTarget&) = delete;  // lookup points into tenants
+  LogTarget& operator=(const LogTarget&) = delete;
+
+  Cluster cluster = four_gpu_nodes();
+  Tenants tenants;
+  TenantLookup lookup{tenants, cluster.device_types.size(), true};
+};
+
 TEST(LogTime, ParsesCalendarTimesAndRefusesOthers) {
   EXPECT_EQ(parse_log_time("1970-01-01 00:00:00"), 0);
   EXPECT_EQ(parse_log_time("2017-10-03 02:00:00"), 1507000000 - 1507000000 % 86400 + 2 * 3600);
@@ -40,11 +51,9 @@ TEST(LogTime, ParsesCalendarTimesAndRefusesOthers) {
 }
 
 TEST(PhillyJobLog, ExampleReadsAsTheSchemaSays) {
-  const Cluster cluster = four_gpu_nodes();
-  Tenants tenants;
-  TenantLookup lookup(tenants, cluster.device_types.size(), true);
-  Result<Workload> workload =
-      read_philly_job_log(BITGOEUL_SOURCE_DIR "/examples/npu/philly_cluster_job_log.json", cluster, lookup);
+  LogTarget target;
+  Result<Workload> workload = read_philly_job_log(BITGOEUL_SOURCE_DIR "/examples/npu/philly_cluster_job_log.json",
+                                                  target.cluster, target.lookup);
   ASSERT_TRUE(workload.is_ok()) << workload.status().to_string();
   // application_0003 never ran (no attempts).
   EXPECT_EQ(workload->skipped_rows, 1u);
@@ -59,7 +68,7 @@ TEST(PhillyJobLog, ExampleReadsAsTheSchemaSays) {
   EXPECT_EQ(a2.duration_s, 1800);
   EXPECT_EQ(a2.device_count, 16u);
   EXPECT_EQ(a2.locality, Locality::kAny);
-  EXPECT_EQ(tenants.tenants[a2.tenant].name, "vc-vision");
+  EXPECT_EQ(target.tenants.tenants[a2.tenant].name, "vc-vision");
   const Job& a1 = workload->jobs[1];
   EXPECT_EQ(a1.name, "application_0001");
   EXPECT_EQ(a1.submit_s, 60);
@@ -73,11 +82,9 @@ TEST(PhillyJobLog, ExampleReadsAsTheSchemaSays) {
 }
 
 TEST(PhillyJobLog, BadJobsNameTheLineAndField) {
-  const Cluster cluster = four_gpu_nodes();
-  const auto error = [&cluster](const std::string& text) {
-    Tenants tenants;
-    TenantLookup lookup(tenants, cluster.device_types.size(), true);
-    return parse_philly_job_log(text, "log.json", cluster, lookup).status().message();
+  const auto error = [](const std::string& text) {
+    LogTarget target;
+    return parse_philly_job_log(text, "log.json", target.cluster, target.lookup).status().message();
   };
   const std::string good =
       R"({"jobid": "j1", "vc": "v", "submitted_time": "2017-10-03 02:00:00", "attempts": [)"
@@ -109,11 +116,9 @@ TEST(PhillyJobLog, BadJobsNameTheLineAndField) {
 }
 
 TEST(HeliosLog, ExampleReadsAsTheSchemaSays) {
-  const Cluster cluster = four_gpu_nodes();
-  Tenants tenants;
-  TenantLookup lookup(tenants, cluster.device_types.size(), true);
+  LogTarget target;
   Result<Workload> workload =
-      read_helios_log(BITGOEUL_SOURCE_DIR "/examples/npu/helios_cluster_log.csv", cluster, lookup);
+      read_helios_log(BITGOEUL_SOURCE_DIR "/examples/npu/helios_cluster_log.csv", target.cluster, target.lookup);
   ASSERT_TRUE(workload.is_ok()) << workload.status().to_string();
   EXPECT_EQ(workload->skipped_rows, 2u);  // 1002 asks for no GPU, 1004 never ran
   ASSERT_EQ(workload->jobs.size(), 3u);
@@ -123,7 +128,7 @@ TEST(HeliosLog, ExampleReadsAsTheSchemaSays) {
   EXPECT_EQ(workload->jobs[0].device_count, 8u);
   EXPECT_EQ(workload->jobs[0].cpu_milli, 32000u);
   EXPECT_EQ(workload->jobs[0].locality, Locality::kNode);
-  EXPECT_EQ(tenants.tenants[workload->jobs[0].tenant].name, "vcA");
+  EXPECT_EQ(target.tenants.tenants[workload->jobs[0].tenant].name, "vcA");
   EXPECT_EQ(workload->jobs[1].name, "1003");
   EXPECT_EQ(workload->jobs[1].submit_s, 290);
   EXPECT_EQ(workload->jobs[1].device_count, 16u);
@@ -133,11 +138,9 @@ TEST(HeliosLog, ExampleReadsAsTheSchemaSays) {
 }
 
 TEST(HeliosLog, BadRowsNameTheLineAndColumn) {
-  const Cluster cluster = four_gpu_nodes();
-  const auto error = [&cluster](const std::string& csv) {
-    Tenants tenants;
-    TenantLookup lookup(tenants, cluster.device_types.size(), true);
-    return parse_helios_log(csv, "cluster_log.csv", cluster, lookup).status().message();
+  const auto error = [](const std::string& csv) {
+    LogTarget target;
+    return parse_helios_log(csv, "cluster_log.csv", target.cluster, target.lookup).status().message();
   };
   const std::string header = "job_id,vc,gpu_num,cpu_num,node_num,submit_time,duration\n";
   const std::string ok = "1,v,1,4,1,2020-04-01 00:00:00,60\n";
