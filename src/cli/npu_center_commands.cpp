@@ -61,6 +61,7 @@ struct CenterArgs {
   std::string partition;
   std::string job_dir;
   bool schedule_on_submit = true;
+  int64_t inventory_max_age_s = 5;  // CenterOptions::inventory_max_age_s: serve gives its sync interval
 };
 
 void add_store_option(CLI::App* command, CenterArgs& args) {
@@ -107,6 +108,7 @@ Result<std::unique_ptr<Session>> open_center(const CenterArgs& args) {
   std::error_code error;
   const std::filesystem::path db = std::filesystem::absolute(args.db, error);
   center_options.schedule_on_submit = args.schedule_on_submit;
+  center_options.inventory_max_age_s = args.inventory_max_age_s;
   center_options.job_dir = args.job_dir.empty() ? (db.parent_path() / "jobs").string()
                                                 : std::filesystem::absolute(args.job_dir, error).string();
   session->center = std::make_unique<Center>(*session->store, *session->backend, session->clock, center_options);
@@ -508,16 +510,20 @@ void add_serve(CLI::App& npu_app, CommandRegistry& registry) {
   struct Args {
     CenterArgs center;
     std::string listen = "127.0.0.1:8090";
-    int threads = 2;
+    int threads = 4;
     double sync_interval_s = 5.0;
   };
   auto args = std::make_shared<Args>();
   add_store_option(command, args->center);
   add_slurm_options(command, args->center);
   command->add_option("--listen", args->listen, "ADDRESS:PORT (port 0: any free port)")->capture_default_str();
-  command->add_option("--threads", args->threads, "HTTP threads")->check(CLI::Range(1, 64))->capture_default_str();
+  command->add_option("--threads", args->threads,
+                      "HTTP threads; all but one may wait for Slurm (submissions, cancellations), one is kept for reads")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   command->add_option("--sync-interval", args->sync_interval_s,
-                      "Seconds between reads of Slurm's states and accounting (0: only when a request asks)")
+                      "Seconds between reads of Slurm's states and accounting (0: none; states then change only with "
+                      "submissions and cancellations)")
       ->check(CLI::Range(0.0, 3600.0))
       ->capture_default_str();
   registry.on_run(command, [args]() -> Status {
@@ -529,8 +535,15 @@ void add_serve(CLI::App& npu_app, CommandRegistry& registry) {
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    // Admission's shape check uses the tick's node inventory while it is at most one tick old.
+    if (args->sync_interval_s > 0) {
+      int64_t tick_s = static_cast<int64_t>(args->sync_interval_s);
+      if (static_cast<double>(tick_s) < args->sync_interval_s) ++tick_s;  // whole seconds, rounded up
+      args->center.inventory_max_age_s = tick_s;
+    }
     BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, open_center(args->center));
-    npu_slurm::CenterHttp http(*session->center, *session->store);
+    // Reads never wait for Slurm; requests that do may take all threads but one.
+    npu_slurm::CenterHttp http(*session->center, {.slurm_request_slots = args->threads > 1 ? args->threads - 1 : 0});
     // After a restart, states come from Slurm before the first request: jobs submitted while the server was down
     // (or whose submission it did not see through) are found again. A Slurm that does not answer yet does not keep
     // the server down: requests that need it get 502 until it does.

@@ -249,6 +249,56 @@ Result<std::string> issue_first_operator_token(CenterStore& store, const Clock& 
   return token;
 }
 
+Result<Principal> Center::authenticate(std::string_view token) {
+  std::lock_guard lock(store_mutex_);
+  return npu_slurm::authenticate(*store_, token);
+}
+
+Result<std::string> Center::issue_token(const Principal& caller, const std::string& tenant, const std::string& label) {
+  std::lock_guard lock(store_mutex_);
+  return npu_slurm::issue_token(*store_, *clock_, caller, tenant, label);
+}
+
+Result<std::vector<TokenRow>> Center::list_tokens(const Principal& caller) {
+  std::lock_guard lock(store_mutex_);
+  return npu_slurm::list_tokens(*store_, caller);
+}
+
+Status Center::revoke_token(const Principal& caller, int64_t id) {
+  std::lock_guard lock(store_mutex_);
+  return npu_slurm::revoke_token(*store_, caller, id);
+}
+
+namespace {
+
+// How many nodes of `nodes` carry at least the per-node count of the request's type, and the most one carries.
+struct ShapeFit {
+  uint32_t fitting_nodes = 0;
+  uint32_t most_per_node = 0;
+};
+ShapeFit shape_fit(const std::vector<BackendNode>& nodes, const GresRequest& gres) {
+  ShapeFit fit;
+  for (const BackendNode& node : nodes) {
+    for (const NodeGres& g : node.gres) {
+      if (g.name != gres.name || g.type != gres.type) continue;
+      fit.most_per_node = std::max(fit.most_per_node, g.count);
+      if (g.count >= gres.count) ++fit.fitting_nodes;
+    }
+  }
+  return fit;
+}
+
+Result<DeviceTypeRow> device_type_of(const std::vector<DeviceTypeRow>& types, const GresRequest& gres) {
+  std::string known;
+  for (const DeviceTypeRow& t : types) {
+    if (t.gres_name == gres.name && t.gres_type == gres.type) return t;
+    known += (known.empty() ? "" : ", ") + t.gres_name + ":" + t.gres_type;
+  }
+  return invalid_input("--gres {}: no such device type in this center (it has {})", gres.to_string(), known);
+}
+
+}  // namespace
+
 Result<JobRow> Center::submit(const Principal& caller, const SubmitRequest& request) {
   // Fields first: nothing touches the store or Slurm until every one is valid.
   BITGOEUL_ASSIGN_OR_RETURN(GresRequest gres, parse_gres(request.gres));
@@ -265,93 +315,101 @@ Result<JobRow> Center::submit(const Principal& caller, const SubmitRequest& requ
   }
   BITGOEUL_RETURN_IF_ERROR(validate_job_name(job_name));
   BITGOEUL_RETURN_IF_ERROR(validate_script(request.script, request.script_source));
-
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<DeviceTypeRow> types, store_->device_types());
-  const DeviceTypeRow* type = nullptr;
-  std::string known;
-  for (const DeviceTypeRow& t : types) {
-    if (t.gres_name == gres.name && t.gres_type == gres.type) type = &t;
-    known += (known.empty() ? "" : ", ") + t.gres_name + ":" + t.gres_type;
-  }
-  if (type == nullptr) {
-    return invalid_input("--gres {}: no such device type in this center (it has {})", gres.to_string(), known);
-  }
-  const DeviceTypeRow device_type = *type;
-  // A shape no node set of the cluster can hold (more nodes than carry the type, more cards than a node has) is
-  // refused at admission (below) rather than by sbatch after the job was recorded. Asked before the store's write
-  // transaction, which must not wait on Slurm.
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<BackendNode> cluster_nodes, backend_->nodes());
-  uint32_t fitting_nodes = 0;
-  uint32_t most_per_node = 0;
-  for (const BackendNode& node : cluster_nodes) {
-    for (const NodeGres& g : node.gres) {
-      if (g.name != gres.name || g.type != gres.type) continue;
-      most_per_node = std::max(most_per_node, g.count);
-      if (g.count >= gres.count) ++fitting_nodes;
-    }
-  }
-  // Jobs that ended since the last look give their devices back before admission counts them.
-  BITGOEUL_RETURN_IF_ERROR(refresh().status());
-
-  // Admission and the job row in one write transaction, so concurrent submitters cannot both take the last devices.
-  BITGOEUL_ASSIGN_OR_RETURN(SqliteTransaction transaction, store_->begin());
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<TenantRow> all, store_->tenants());
   std::string tenant_name = request.tenant;
   if (tenant_name.empty()) {
     if (caller.is_operator()) return invalid_input("--tenant: required with the operator's token");
     tenant_name = caller.name;
   }
-  const TenantRow* tenant = nullptr;
-  for (const TenantRow& row : all) {
-    if (row.name == tenant_name) tenant = &row;
-  }
-  if (tenant == nullptr) {
-    Status valid = validate_tenant_name(tenant_name);
-    return not_found("--tenant: {}", valid.is_ok() ? fmt::format("unknown tenant '{}'", tenant_name) : valid.message());
-  }
-  if (!in_scope(caller, tenant->id, all)) {
-    return invalid_input("--tenant '{}': the token of '{}' may not submit for it", tenant->name, caller.name);
-  }
-  if (tenant->kind != npu::TenantKind::kProject) {
-    return invalid_input("--tenant '{}': jobs belong to projects, and '{}' is a {}", tenant->name, tenant->name,
-                         npu::tenant_kind_name(tenant->kind));
-  }
-  const TenantId tenant_id = tenant->id;
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, store_->open_jobs());
-  BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::build(types, all, jobs));
-  const npu::TenantIndex project = ledger->index(tenant_id);
-  const size_t k = *ledger->type_index(device_type.name);
   const uint32_t devices = gres.count * nodes;
-  if (devices > device_type.devices) {
-    return invalid_input("rejected: {} {} requested, but the center has {}", devices, device_type.name,
-                         device_type.devices);
+  // The project the job is for: known, the caller's, a project.
+  const auto project_of = [&](const std::vector<TenantRow>& all) -> Result<TenantRow> {
+    const TenantRow* tenant = nullptr;
+    for (const TenantRow& row : all) {
+      if (row.name == tenant_name) tenant = &row;
+    }
+    if (tenant == nullptr) {
+      Status valid = validate_tenant_name(tenant_name);
+      return not_found("--tenant: {}",
+                       valid.is_ok() ? fmt::format("unknown tenant '{}'", tenant_name) : valid.message());
+    }
+    if (!in_scope(caller, tenant->id, all)) {
+      return invalid_input("--tenant '{}': the token of '{}' may not submit for it", tenant->name, caller.name);
+    }
+    if (tenant->kind != npu::TenantKind::kProject) {
+      return invalid_input("--tenant '{}': jobs belong to projects, and '{}' is a {}", tenant->name, tenant->name,
+                           npu::tenant_kind_name(tenant->kind));
+    }
+    return *tenant;
+  };
+  // What the store alone can refuse is refused before the Slurm lock: a bad request does not wait for Slurm.
+  {
+    std::lock_guard lock(store_mutex_);
+    BITGOEUL_ASSIGN_OR_RETURN(std::vector<DeviceTypeRow> types, store_->device_types());
+    BITGOEUL_ASSIGN_OR_RETURN(DeviceTypeRow device_type, device_type_of(types, gres));
+    BITGOEUL_ASSIGN_OR_RETURN(std::vector<TenantRow> all, store_->tenants());
+    BITGOEUL_RETURN_IF_ERROR(project_of(all).status());
+    if (devices > device_type.devices) {
+      return invalid_input("rejected: {} {} requested, but the center has {}", devices, device_type.name,
+                           device_type.devices);
+    }
   }
-  if (fitting_nodes < nodes) {
-    return invalid_input("rejected: --nodes {} with --gres {}, but the cluster has {} node(s) with {} or more {}:{} "
-                         "cards (at most {} per node)",
-                         nodes, gres.to_string(), fitting_nodes, gres.count, gres.name, gres.type, most_per_node);
+
+  const SlurmTurn turn = slurm_turn();
+  // Jobs that ended since the last look give their devices back before admission counts them.
+  BITGOEUL_RETURN_IF_ERROR(refresh(turn).status());
+  // A shape no node set of the cluster can hold (more nodes than carry the type, more cards than a node has) is
+  // refused at admission rather than by sbatch after the job was recorded. The inventory is the last pass's (at
+  // most a tick old), so a submission normally asks no sinfo of its own.
+  BITGOEUL_ASSIGN_OR_RETURN(std::vector<BackendNode> cluster_nodes, inventory(turn));
+  const ShapeFit fit = shape_fit(cluster_nodes, gres);
+
+  CenterJobId id{};
+  {
+    // Admission and the job row in one write transaction (BEGIN IMMEDIATE), on the registry and jobs as they are
+    // now: submitters in other processes cannot both take the last devices either.
+    std::lock_guard lock(store_mutex_);
+    BITGOEUL_ASSIGN_OR_RETURN(SqliteTransaction transaction, store_->begin());
+    BITGOEUL_ASSIGN_OR_RETURN(std::vector<DeviceTypeRow> types, store_->device_types());
+    BITGOEUL_ASSIGN_OR_RETURN(DeviceTypeRow device_type, device_type_of(types, gres));
+    BITGOEUL_ASSIGN_OR_RETURN(std::vector<TenantRow> all, store_->tenants());
+    BITGOEUL_ASSIGN_OR_RETURN(TenantRow tenant, project_of(all));
+    BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, store_->open_jobs());
+    BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::build(types, all, jobs));
+    const npu::TenantIndex project = ledger->index(tenant.id);
+    const size_t k = *ledger->type_index(device_type.name);
+    if (devices > device_type.devices) {
+      return invalid_input("rejected: {} {} requested, but the center has {}", devices, device_type.name,
+                           device_type.devices);
+    }
+    if (fit.fitting_nodes < nodes) {
+      return invalid_input(
+          "rejected: --nodes {} with --gres {}, but the cluster has {} node(s) with {} or more {}:{} cards (at most "
+          "{} per node)",
+          nodes, gres.to_string(), fit.fitting_nodes, gres.count, gres.name, gres.type, fit.most_per_node);
+    }
+    BITGOEUL_RETURN_IF_ERROR(ledger->check_quota(project, k, int64_t{devices} * npu::kMilliPerDevice));
+    const double hours = device_type.billing_weight * devices * static_cast<double>(limit_s) / kHourS;
+    BITGOEUL_RETURN_IF_ERROR(ledger->check_voucher(
+        project, hours,
+        fmt::format("{} {} × {} time limit × billing weight {}", devices, device_type.name, format_duration(limit_s),
+                    device_type.billing_weight)));
+
+    NewJob job;
+    job.tenant = tenant.id;
+    job.name = job_name;
+    job.device_type = device_type.name;
+    job.gres = gres;
+    job.nodes = nodes;
+    job.time_limit_s = limit_s;
+    job.reserved_device_hours = hours;
+    job.script = request.script;
+    job.submitted_s = clock_->now_s();
+    BITGOEUL_ASSIGN_OR_RETURN(id, store_->insert_job(job));
+    BITGOEUL_RETURN_IF_ERROR(transaction.commit());
   }
-  BITGOEUL_RETURN_IF_ERROR(ledger->check_quota(project, k, int64_t{devices} * npu::kMilliPerDevice));
-  const double hours = device_type.billing_weight * devices * static_cast<double>(limit_s) / kHourS;
-  BITGOEUL_RETURN_IF_ERROR(ledger->check_voucher(
-      project, hours,
-      fmt::format("{} {} × {} time limit × billing weight {}", devices, device_type.name, format_duration(limit_s),
-                  device_type.billing_weight)));
 
-  NewJob job;
-  job.tenant = tenant_id;
-  job.name = job_name;
-  job.device_type = device_type.name;
-  job.gres = gres;
-  job.nodes = nodes;
-  job.time_limit_s = limit_s;
-  job.reserved_device_hours = hours;
-  job.script = request.script;
-  job.submitted_s = clock_->now_s();
-  BITGOEUL_ASSIGN_OR_RETURN(CenterJobId id, store_->insert_job(job));
-  BITGOEUL_RETURN_IF_ERROR(transaction.commit());
-
-  // To Slurm, under the center's own job name (so a restart can find it) and the tenant as account.
+  // To Slurm, under the center's own job name (so a restart can find it) and the tenant as account; the store lock
+  // is not held, so reads go on while sbatch runs.
   SubmitSpec spec;
   spec.name = fmt::format("bg-{}", raw(id));
   std::string account;
@@ -367,37 +425,76 @@ Result<JobRow> Center::submit(const Principal& caller, const SubmitRequest& requ
   Status dir = ensure_dir(spec.work_dir);
   Result<SlurmJobId> slurm_id = dir.is_ok() ? backend_->submit(spec) : Result<SlurmJobId>(dir);
   if (!slurm_id.is_ok()) {
-    BITGOEUL_RETURN_IF_ERROR(store_->set_rejected(id, slurm_id.status().message()));
+    std::lock_guard lock(store_mutex_);
+    BITGOEUL_RETURN_IF_ERROR(store_->set_rejected(id, slurm_id.status().message()).status());
     return Status(slurm_id.status().code(), "the cluster refused the job: " + slurm_id.status().message());
   }
-  BITGOEUL_RETURN_IF_ERROR(store_->set_submitted(id, *slurm_id));
+  bool recorded = false;
+  {
+    std::lock_guard lock(store_mutex_);
+    BITGOEUL_ASSIGN_OR_RETURN(recorded, store_->set_submitted(id, *slurm_id));
+  }
+  if (!recorded) {
+    // Another process on the store gave the job up as lost while sbatch ran (it waited past lost_submission_s):
+    // the store says REJECTED, so Slurm must not run it.
+    (void)backend_->cancel(*slurm_id);
+    return io_error("job {}: given up as lost while sbatch ran; Slurm job {} cancelled, submit again", raw(id),
+                    raw(*slurm_id));
+  }
   // The policy decides now whether it starts; the job is accepted whatever this pass meets (the next one retries).
-  if (options_.schedule_on_submit) (void)sync();
+  if (options_.schedule_on_submit) (void)sync(turn);
+  std::lock_guard lock(store_mutex_);
   BITGOEUL_ASSIGN_OR_RETURN(std::optional<JobRow> row, store_->job(id));
   if (!row) return internal_error("job {} vanished after submission", raw(id));
   return *row;
 }
 
 Result<SyncReport> Center::sync() {
-  BITGOEUL_ASSIGN_OR_RETURN(SyncReport report, refresh());
-  BITGOEUL_ASSIGN_OR_RETURN(report.released, policy_pass());
+  const SlurmTurn turn = slurm_turn();
+  return sync(turn);
+}
+
+Result<SyncReport> Center::sync(const SlurmTurn& turn) {
+  BITGOEUL_ASSIGN_OR_RETURN(SyncReport report, refresh(turn));
+  BITGOEUL_ASSIGN_OR_RETURN(report.released, policy_pass(turn));
   if (report.released > 0) {
     // Show the released jobs as Slurm has them now (the fake starts them at once; Slurm within its next pass).
-    BITGOEUL_ASSIGN_OR_RETURN(SyncReport again, refresh());
+    BITGOEUL_ASSIGN_OR_RETURN(SyncReport again, refresh(turn));
     report.updated += again.updated;
     report.charged += again.charged;
   }
   return report;
 }
 
-Result<SyncReport> Center::refresh() {
+Result<std::vector<BackendNode>> Center::inventory(const SlurmTurn& turn) {
+  const int64_t now = clock_->now_s();
+  if (inventory_ && now >= inventory_taken_s_ && now - inventory_taken_s_ <= options_.inventory_max_age_s) {
+    return *inventory_;
+  }
+  return take_inventory(turn);
+}
+
+Result<std::vector<BackendNode>> Center::take_inventory(const SlurmTurn&) {
+  const int64_t now = clock_->now_s();
+  BITGOEUL_ASSIGN_OR_RETURN(std::vector<BackendNode> nodes, backend_->nodes());
+  inventory_ = nodes;
+  inventory_taken_s_ = now;
+  return nodes;
+}
+
+Result<SyncReport> Center::refresh(const SlurmTurn&) {
   SyncReport report;
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, store_->open_jobs());
+  std::vector<JobRow> jobs;
+  {
+    std::lock_guard lock(store_mutex_);
+    BITGOEUL_ASSIGN_OR_RETURN(jobs, store_->open_jobs());
+  }
   std::vector<JobRow*> open;
   for (JobRow& job : jobs) {
     if (job.state != kStateRejected && !job.charged) open.push_back(&job);
   }
   if (open.empty()) return report;
+  // The store lock is not held while squeue runs: what it answers is committed below with a re-check per row.
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<BackendJob> live, backend_->list_jobs());
   std::map<uint64_t, const BackendJob*> by_id;
   std::map<std::string, const BackendJob*> by_name;
@@ -407,42 +504,51 @@ Result<SyncReport> Center::refresh() {
   }
   const int64_t now = clock_->now_s();
   std::vector<SlurmJobId> ended;
-  for (JobRow* job : open) {
-    if (!job->slurm_id) {
-      // Stored but never confirmed: the submitter stopped between the store and Slurm.
-      const auto found = by_name.find(fmt::format("bg-{}", raw(job->id)));
-      if (found != by_name.end()) {
-        BITGOEUL_RETURN_IF_ERROR(store_->set_submitted(job->id, found->second->id));
-        job->slurm_id = found->second->id;
-        job->state = "PENDING";
-        ++report.recovered;
-      } else if (now - job->submitted_s > options_.lost_submission_s) {
-        BITGOEUL_RETURN_IF_ERROR(store_->set_rejected(job->id, "lost: never reached the cluster"));
-        ++report.lost;
-        continue;
-      } else {
+  {
+    std::lock_guard lock(store_mutex_);
+    BITGOEUL_ASSIGN_OR_RETURN(SqliteTransaction transaction, store_->begin());
+    for (JobRow* job : open) {
+      if (!job->slurm_id) {
+        // Stored but never confirmed: the submitter stopped between the store and Slurm.
+        const auto found = by_name.find(fmt::format("bg-{}", raw(job->id)));
+        if (found != by_name.end()) {
+          BITGOEUL_ASSIGN_OR_RETURN(bool recovered, store_->set_submitted(job->id, found->second->id));
+          if (!recovered) continue;  // its submitter recorded it meanwhile: the next sync follows it
+          job->slurm_id = found->second->id;
+          job->state = "PENDING";
+          ++report.recovered;
+        } else if (now - job->submitted_s > options_.lost_submission_s) {
+          BITGOEUL_ASSIGN_OR_RETURN(bool lost, store_->set_rejected(job->id, "lost: never reached the cluster"));
+          if (lost) ++report.lost;
+          continue;
+        } else {
+          continue;
+        }
+      }
+      // The same id under another name is another job: the controller lost its state and reused the id.
+      const auto found = by_id.find(raw(*job->slurm_id));
+      if (found == by_id.end() || found->second->name != fmt::format("bg-{}", raw(job->id))) {
+        ended.push_back(*job->slurm_id);  // the controller forgot it: accounting has the rest
         continue;
       }
+      const BackendJob& live_job = *found->second;
+      const std::string state = job_state_name(live_job.state);
+      const std::optional<int64_t> start = live_job.state == JobState::kPending ? std::nullopt : live_job.start_s;
+      const std::optional<int64_t> end = is_active(live_job.state) ? std::nullopt : live_job.end_s;
+      if (state != job->state || live_job.reason != job->reason || live_job.node_list != job->node_list ||
+          start != job->start_s || end != job->end_s) {
+        // Not over a charge another writer recorded since the store was read: the charge holds the final state.
+        BITGOEUL_ASSIGN_OR_RETURN(bool updated,
+                                  store_->update_job(job->id, state, live_job.reason, live_job.node_list, start, end));
+        if (updated) ++report.updated;
+      }
+      if (!is_active(live_job.state)) ended.push_back(*job->slurm_id);
     }
-    // The same id under another name is another job: the controller lost its state and reused the id.
-    const auto found = by_id.find(raw(*job->slurm_id));
-    if (found == by_id.end() || found->second->name != fmt::format("bg-{}", raw(job->id))) {
-      ended.push_back(*job->slurm_id);  // the controller forgot it: accounting has the rest
-      continue;
-    }
-    const BackendJob& live_job = *found->second;
-    const std::string state = job_state_name(live_job.state);
-    const std::optional<int64_t> start = live_job.state == JobState::kPending ? std::nullopt : live_job.start_s;
-    const std::optional<int64_t> end = is_active(live_job.state) ? std::nullopt : live_job.end_s;
-    if (state != job->state || live_job.reason != job->reason || live_job.node_list != job->node_list ||
-        start != job->start_s || end != job->end_s) {
-      BITGOEUL_RETURN_IF_ERROR(store_->update_job(job->id, state, live_job.reason, live_job.node_list, start, end));
-      ++report.updated;
-    }
-    if (!is_active(live_job.state)) ended.push_back(*job->slurm_id);
+    BITGOEUL_RETURN_IF_ERROR(transaction.commit());
   }
   if (ended.empty()) return report;
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<AccountingRecord> records, backend_->accounting(ended));
+  std::lock_guard lock(store_mutex_);
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<TenantRow> tenants, store_->tenants());
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<DeviceTypeRow> types, store_->device_types());
   // Records are matched by id and by the center's job name, so a reused Slurm id never charges the wrong job.
@@ -477,16 +583,41 @@ Result<SyncReport> Center::refresh() {
         if (row.id == t && row.voucher_granted_hours) funded.push_back(t);
       }
     }
+    // Keyed by the job: a charge another writer recorded meanwhile is not repeated.
     BITGOEUL_ASSIGN_OR_RETURN(bool charged, store_->charge(*job, usage, funded));
     if (charged) ++report.charged;
   }
   return report;
 }
 
-Result<std::vector<JobRow>> Center::queue(const Principal& caller, bool all) {
-  BITGOEUL_RETURN_IF_ERROR(sync().status());
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<TenantRow> tenants, store_->tenants());
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, store_->jobs(!all));
+Result<JobRow> Center::cancel(const Principal& caller, SlurmJobId id) {
+  {
+    std::lock_guard lock(store_mutex_);
+    BITGOEUL_ASSIGN_OR_RETURN(std::optional<JobRow> job, store_->job_by_slurm_id(id));
+    BITGOEUL_ASSIGN_OR_RETURN(std::vector<TenantRow> tenants, store_->tenants());
+    // A job of another tenant is answered exactly like a job that does not exist: tokens learn nothing of others.
+    if (!job || !in_scope(caller, job->tenant, tenants)) return not_found("job {}: no such job of yours", raw(id));
+    if (!job->active()) {
+      return invalid_input("job {}: already ended ({})", raw(id), job->state);
+    }
+  }
+  const SlurmTurn turn = slurm_turn();
+  BITGOEUL_RETURN_IF_ERROR(backend_->cancel(id));
+  BITGOEUL_RETURN_IF_ERROR(sync(turn).status());
+  std::lock_guard lock(store_mutex_);
+  BITGOEUL_ASSIGN_OR_RETURN(std::optional<JobRow> after, store_->job_by_slurm_id(id));
+  if (!after) return internal_error("job {} vanished after cancel", raw(id));
+  return *after;
+}
+
+Result<std::vector<JobRow>> Center::stored_jobs(const Principal& caller, bool all) {
+  std::vector<TenantRow> tenants;
+  std::vector<JobRow> jobs;
+  {
+    std::lock_guard lock(store_mutex_);
+    BITGOEUL_ASSIGN_OR_RETURN(tenants, store_->tenants());
+    BITGOEUL_ASSIGN_OR_RETURN(jobs, store_->jobs(!all));
+  }
   std::vector<JobRow> visible;
   for (JobRow& job : jobs) {
     if (in_scope(caller, job.tenant, tenants)) visible.push_back(std::move(job));
@@ -494,25 +625,22 @@ Result<std::vector<JobRow>> Center::queue(const Principal& caller, bool all) {
   return visible;
 }
 
-Result<JobRow> Center::cancel(const Principal& caller, SlurmJobId id) {
-  BITGOEUL_ASSIGN_OR_RETURN(std::optional<JobRow> job, store_->job_by_slurm_id(id));
+Result<JobRow> Center::stored_job(const Principal& caller, CenterJobId id) {
+  std::lock_guard lock(store_mutex_);
+  BITGOEUL_ASSIGN_OR_RETURN(std::optional<JobRow> job, store_->job(id));
   BITGOEUL_ASSIGN_OR_RETURN(std::vector<TenantRow> tenants, store_->tenants());
-  // A job of another tenant is answered exactly like a job that does not exist: tokens learn nothing of others.
   if (!job || !in_scope(caller, job->tenant, tenants)) return not_found("job {}: no such job of yours", raw(id));
-  if (!job->active()) {
-    return invalid_input("job {}: already ended ({})", raw(id), job->state);
-  }
-  BITGOEUL_RETURN_IF_ERROR(backend_->cancel(id));
-  BITGOEUL_RETURN_IF_ERROR(sync().status());
-  BITGOEUL_ASSIGN_OR_RETURN(std::optional<JobRow> after, store_->job_by_slurm_id(id));
-  if (!after) return internal_error("job {} vanished after cancel", raw(id));
-  return *after;
+  return *job;
 }
 
-Result<std::vector<UsageRow>> Center::usage(const Principal& caller) {
-  BITGOEUL_RETURN_IF_ERROR(sync().status());
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<TenantRow> tenants, store_->tenants());
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<UsageRow> rows, store_->usage());
+Result<std::vector<UsageRow>> Center::stored_usage(const Principal& caller) {
+  std::vector<TenantRow> tenants;
+  std::vector<UsageRow> rows;
+  {
+    std::lock_guard lock(store_mutex_);
+    BITGOEUL_ASSIGN_OR_RETURN(tenants, store_->tenants());
+    BITGOEUL_ASSIGN_OR_RETURN(rows, store_->usage());
+  }
   std::vector<UsageRow> visible;
   for (UsageRow& row : rows) {
     if (in_scope(caller, row.tenant, tenants)) visible.push_back(std::move(row));
@@ -520,20 +648,16 @@ Result<std::vector<UsageRow>> Center::usage(const Principal& caller) {
   return visible;
 }
 
-Result<std::vector<TenantRow>> Center::visible_tenants(const Principal& caller) {
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<TenantRow> all, store_->tenants());
-  std::vector<TenantRow> visible;
-  for (const TenantRow& row : all) {
-    if (in_scope(caller, row.id, all)) visible.push_back(row);
+Result<std::vector<TenantView>> Center::stored_tenants(const Principal& caller) {
+  std::vector<TenantRow> all;
+  std::vector<DeviceTypeRow> types;
+  std::vector<JobRow> jobs;
+  {
+    std::lock_guard lock(store_mutex_);
+    BITGOEUL_ASSIGN_OR_RETURN(all, store_->tenants());
+    BITGOEUL_ASSIGN_OR_RETURN(types, store_->device_types());
+    BITGOEUL_ASSIGN_OR_RETURN(jobs, store_->open_jobs());
   }
-  return visible;
-}
-
-Result<std::vector<TenantView>> Center::tenants(const Principal& caller) {
-  BITGOEUL_RETURN_IF_ERROR(sync().status());
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<TenantRow> all, store_->tenants());
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<DeviceTypeRow> types, store_->device_types());
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, store_->open_jobs());
   BITGOEUL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::build(types, all, jobs));
   std::vector<TenantView> views;
   for (const TenantRow& row : all) {
@@ -550,6 +674,26 @@ Result<std::vector<TenantView>> Center::tenants(const Principal& caller) {
     views.push_back(std::move(view));
   }
   return views;
+}
+
+Result<std::vector<JobRow>> Center::queue(const Principal& caller, bool all) {
+  BITGOEUL_RETURN_IF_ERROR(sync().status());
+  return stored_jobs(caller, all);
+}
+
+Result<std::vector<UsageRow>> Center::usage(const Principal& caller) {
+  BITGOEUL_RETURN_IF_ERROR(sync().status());
+  return stored_usage(caller);
+}
+
+Result<std::vector<TenantView>> Center::tenants(const Principal& caller) {
+  BITGOEUL_RETURN_IF_ERROR(sync().status());
+  return stored_tenants(caller);
+}
+
+Result<EtaAccuracy> Center::eta_accuracy(const Principal& caller) {
+  BITGOEUL_RETURN_IF_ERROR(sync().status());
+  return stored_eta_accuracy(caller);
 }
 
 }  // namespace bitgoeul::npu_slurm

@@ -8,8 +8,22 @@
 //
 // Visibility: a tenant's token sees and acts on the jobs, usage and registry of that tenant and the tenants below
 // it; the operator's token (tenant-less) sees everything.
+//
+// Thread safety: a Center may be called from any number of threads (`npu serve` does). Two locks, always taken in
+// this order and never the other way round:
+//   the Slurm lock  one cluster command sequence at a time — a submission (refresh, admission, sbatch, its pass), a
+//                   cancellation (scancel, sync) or a sync (squeue, sacct, sinfo, scontrol release); the backend is
+//                   not re-entrant, and one sequence's decisions rest on what it read from the cluster;
+//   the store lock  the store's one SQLite connection, held for short reads and writes only, never across a cluster
+//                   command.
+// Reads (the stored_* calls, authenticate, tokens) take the store lock alone, so they are answered while a Slurm
+// command runs, however long it takes. Every change is committed before the call returns. A sequence reads the
+// store, calls the cluster without the store lock, then commits with a re-check of the row it changes (a job
+// charged, cancelled or released meanwhile — by another process on the same store — keeps that state), so no
+// update is lost when a sync and a submission or cancellation interleave.
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +60,10 @@ struct CenterOptions {
   // Run the policy pass right after each submission (a job may start at once). Off: the next sync decides, so
   // jobs submitted together are ordered together, as the simulator orders simultaneous arrivals.
   bool schedule_on_submit = true;
+  // Admission's shape check (how many nodes carry enough cards of the type) reads the node inventory the last
+  // policy pass or submission took from the cluster (sinfo), if it is at most this old (seconds); an older one is
+  // taken again first. `npu serve` sets its sync interval, so a submission between two ticks asks no sinfo.
+  int64_t inventory_max_age_s = 5;
 };
 
 struct TenantView {
@@ -111,39 +129,71 @@ class Center {
   // REQUIRES: store, backend and clock outlive the center.
   Center(CenterStore& store, ClusterBackend& backend, const Clock& clock, CenterOptions options);
 
-  Result<Principal> authenticate(std::string_view token) { return npu_slurm::authenticate(*store_, token); }
-  Result<std::string> issue_token(const Principal& caller, const std::string& tenant, const std::string& label) {
-    return npu_slurm::issue_token(*store_, *clock_, caller, tenant, label);
-  }
+  // Tokens: the store alone (the store lock), never the cluster.
+  Result<Principal> authenticate(std::string_view token);
+  Result<std::string> issue_token(const Principal& caller, const std::string& tenant, const std::string& label);
+  Result<std::vector<TokenRow>> list_tokens(const Principal& caller);
+  Status revoke_token(const Principal& caller, int64_t id);
 
   // Admits and submits a job, or explains why not (invalid field, unknown or foreign tenant, quota, voucher,
-  // Slurm's refusal). A rejected submission never reaches Slurm.
+  // Slurm's refusal). A rejected submission never reaches Slurm. Fields, device type and tenant are checked before
+  // the Slurm lock is taken, so a bad request is answered at once even while a Slurm command runs.
   Result<JobRow> submit(const Principal& caller, const SubmitRequest& request);
-  // Brings job states up to date (sync) and lists the caller's jobs: active ones, and ended ones with `all`.
-  Result<std::vector<JobRow>> queue(const Principal& caller, bool all);
-  // Cancels the caller's job with this Slurm id.
+  // Cancels the caller's job with this Slurm id, then syncs.
   Result<JobRow> cancel(const Principal& caller, SlurmJobId id);
   // Reads states from the backend, charges ended jobs from its accounting (each exactly once), then runs the
   // policy pass (releases, predictions). Call it periodically: held jobs start only through it.
   Result<SyncReport> sync();
-  // Predicted against actual starts of the caller's jobs.
-  Result<EtaAccuracy> eta_accuracy(const Principal& caller);
-  // Charged usage of the caller's tenants, after a sync.
+
+  // Reads of the store as the last sync, submission or cancellation left it: the store lock alone, never the
+  // cluster, so they never wait for a Slurm command. The caller's jobs (active ones; ended ones too with `all`); one
+  // of them (another tenant's job reads as a missing one); their charged usage; the tenants the caller may see;
+  // predicted against actual starts.
+  Result<std::vector<JobRow>> stored_jobs(const Principal& caller, bool all);
+  Result<JobRow> stored_job(const Principal& caller, CenterJobId id);
+  Result<std::vector<UsageRow>> stored_usage(const Principal& caller);
+  Result<std::vector<TenantView>> stored_tenants(const Principal& caller);
+  Result<EtaAccuracy> stored_eta_accuracy(const Principal& caller);
+  // The same after a sync, for the one-shot commands (`npu queue`, `usage`, `tenants`, `eta-accuracy`).
+  Result<std::vector<JobRow>> queue(const Principal& caller, bool all);
   Result<std::vector<UsageRow>> usage(const Principal& caller);
   Result<std::vector<TenantView>> tenants(const Principal& caller);
+  Result<EtaAccuracy> eta_accuracy(const Principal& caller);
+
+  // Runs `read(store)` under the store lock and returns what it returns. REQUIRES: `read` is short and calls
+  // neither the cluster nor this center.
+  template <typename Read>
+  auto with_store(Read&& read) {
+    std::lock_guard lock(store_mutex_);
+    return read(*store_);
+  }
 
  private:
-  Result<std::vector<TenantRow>> visible_tenants(const Principal& caller);
+  // Proof that the caller holds the Slurm lock: the sequences below take one.
+  struct SlurmTurn {
+    std::unique_lock<std::mutex> lock;
+  };
+  SlurmTurn slurm_turn() { return SlurmTurn{std::unique_lock(slurm_mutex_)}; }
+
+  Result<SyncReport> sync(const SlurmTurn& turn);
   // sync's first half: states and charging.
-  Result<SyncReport> refresh();
+  Result<SyncReport> refresh(const SlurmTurn& turn);
   // sync's second half (center_schedule.cpp): returns how many jobs it released.
-  Result<size_t> policy_pass();
+  Result<size_t> policy_pass(const SlurmTurn& turn);
+  // The node inventory: the cached one if at most options_.inventory_max_age_s old, else take_inventory's, which
+  // asks the cluster (sinfo) now and caches what it answers.
+  Result<std::vector<BackendNode>> inventory(const SlurmTurn& turn);
+  Result<std::vector<BackendNode>> take_inventory(const SlurmTurn& turn);
   static bool in_scope(const Principal& caller, TenantId tenant, const std::vector<TenantRow>& all);
 
   CenterStore* store_;
   ClusterBackend* backend_;
   const Clock* clock_;
   CenterOptions options_;
+  std::mutex slurm_mutex_;  // the Slurm lock; guards backend_ and the inventory cache
+  std::mutex store_mutex_;  // the store lock; guards store_
+  std::optional<std::vector<BackendNode>> inventory_;  // the last sinfo, taken at inventory_taken_s_
+  int64_t inventory_taken_s_ = 0;
 };
 
 }  // namespace bitgoeul::npu_slurm

@@ -180,15 +180,14 @@ std::string escape_label(std::string_view value) {
 }  // namespace
 
 Result<SyncReport> CenterHttp::sync() {
-  std::lock_guard lock(mutex_);
   Result<SyncReport> report = center_->sync();
+  std::lock_guard lock(counters_mutex_);
   ++syncs_;
   if (!report.is_ok()) ++sync_failures_;
   return report;
 }
 
 HttpResponse CenterHttp::handle(const HttpRequest& request) {
-  std::lock_guard lock(mutex_);
   std::string route_name = "unknown";
   HttpResponse response;
   try {
@@ -196,9 +195,41 @@ HttpResponse CenterHttp::handle(const HttpRequest& request) {
   } catch (const std::exception& exception) {
     response = HttpResponse::error(500, std::string("internal error: ") + exception.what());
   }
+  std::lock_guard lock(counters_mutex_);
   ++served_[{route_name, response.status}];
   return response;
 }
+
+bool CenterHttp::take_slurm_slot() {
+  if (options_.slurm_request_slots <= 0) {
+    ++slurm_requests_;
+    return true;
+  }
+  int taken = slurm_requests_.load();
+  while (taken < options_.slurm_request_slots) {
+    if (slurm_requests_.compare_exchange_weak(taken, taken + 1)) return true;
+  }
+  std::lock_guard lock(counters_mutex_);
+  ++busy_;
+  return false;
+}
+
+namespace {
+
+// Gives a Slurm request slot back, whatever way the request leaves.
+struct SlotRelease {
+  std::atomic<int>& taken;
+  ~SlotRelease() { --taken; }
+};
+
+HttpResponse busy(int slots) {
+  HttpResponse response = HttpResponse::error(
+      503, fmt::format("busy: {} request(s) already wait for Slurm; try again shortly", slots));
+  response.headers.emplace_back("Retry-After", "1");
+  return response;
+}
+
+}  // namespace
 
 HttpResponse CenterHttp::route(const HttpRequest& request, std::string& route_name) {
   // The route's template (ids replaced by {id}, so metrics stay bounded), its methods, and the id segment.
@@ -281,6 +312,8 @@ HttpResponse CenterHttp::submit(const Principal& caller, const HttpRequest& requ
     submission.nodes = static_cast<int64_t>(nodes->get<uint64_t>());
   }
   submission.script_source = "script";
+  if (!take_slurm_slot()) return busy(options_.slurm_request_slots);
+  const SlotRelease slot{slurm_requests_};
   Result<JobRow> job = center_->submit(caller, submission);
   if (!job.is_ok()) return failure(job.status());
   HttpResponse response = reply(job_json(*job), 201);
@@ -300,7 +333,7 @@ HttpResponse CenterHttp::list_jobs(const Principal& caller, const HttpRequest& r
       return HttpResponse::error(400, fmt::format("all '{}': must be 1, true, 0 or false", shown(value)));
     }
   }
-  Result<std::vector<JobRow>> jobs = center_->queue(caller, all);
+  Result<std::vector<JobRow>> jobs = center_->stored_jobs(caller, all);
   if (!jobs.is_ok()) return failure(jobs.status());
   json list = json::array();
   for (const JobRow& job : *jobs) list.push_back(job_json(job));
@@ -311,39 +344,37 @@ HttpResponse CenterHttp::get_job(const Principal& caller, const std::string& id_
   Result<int64_t> id = path_id(id_text, "job id");
   if (!id.is_ok()) return failure(id.status());
   // The caller's jobs only, through Center's own scope rule: another tenant's id reads as a missing one.
-  Result<std::vector<JobRow>> jobs = center_->queue(caller, true);
-  if (!jobs.is_ok()) return failure(jobs.status());
-  for (const JobRow& job : *jobs) {
-    if (raw(job.id) == *id) return reply(job_json(job));
-  }
-  return HttpResponse::error(404, fmt::format("job {}: no such job of yours", *id));
+  Result<JobRow> job = center_->stored_job(caller, CenterJobId{*id});
+  if (!job.is_ok()) return failure(job.status());
+  return reply(job_json(*job));
 }
 
 HttpResponse CenterHttp::cancel_job(const Principal& caller, const std::string& id_text) {
   Result<int64_t> id = path_id(id_text, "job id");
   if (!id.is_ok()) return failure(id.status());
-  Result<std::vector<JobRow>> jobs = center_->queue(caller, true);
-  if (!jobs.is_ok()) return failure(jobs.status());
-  const auto job = std::find_if(jobs->begin(), jobs->end(), [&](const JobRow& j) { return raw(j.id) == *id; });
-  if (job == jobs->end()) return HttpResponse::error(404, fmt::format("job {}: no such job of yours", *id));
+  Result<JobRow> job = center_->stored_job(caller, CenterJobId{*id});
+  if (!job.is_ok()) return failure(job.status());
   if (!job->active()) return HttpResponse::error(409, fmt::format("job {}: already ended ({})", *id, job->state));
   if (!job->slurm_id) {
     return HttpResponse::error(409, fmt::format("job {}: not in the cluster yet ({}); try again", *id, job->state));
   }
   // Center cancels by Slurm id; make sure that id still means this job (a controller that lost its state reuses ids).
-  Result<std::optional<JobRow>> holder = store_->job_by_slurm_id(*job->slurm_id);
+  Result<std::optional<JobRow>> holder =
+      center_->with_store([&](CenterStore& store) { return store.job_by_slurm_id(*job->slurm_id); });
   if (!holder.is_ok()) return failure(holder.status());
   if (!*holder || (*holder)->id != job->id) {
     return HttpResponse::error(409, fmt::format("job {}: its Slurm id {} now belongs to another job", *id,
                                                 raw(*job->slurm_id)));
   }
+  if (!take_slurm_slot()) return busy(options_.slurm_request_slots);
+  const SlotRelease slot{slurm_requests_};
   Result<JobRow> cancelled = center_->cancel(caller, *job->slurm_id);
   if (!cancelled.is_ok()) return failure(cancelled.status());
   return reply(job_json(*cancelled));
 }
 
 HttpResponse CenterHttp::usage(const Principal& caller) {
-  Result<std::vector<UsageRow>> rows = center_->usage(caller);
+  Result<std::vector<UsageRow>> rows = center_->stored_usage(caller);
   if (!rows.is_ok()) return failure(rows.status());
   json list = json::array();
   std::map<std::string, std::pair<double, double>> totals;
@@ -370,7 +401,7 @@ HttpResponse CenterHttp::usage(const Principal& caller) {
 }
 
 HttpResponse CenterHttp::tenants(const Principal& caller) {
-  Result<std::vector<TenantView>> views = center_->tenants(caller);
+  Result<std::vector<TenantView>> views = center_->stored_tenants(caller);
   if (!views.is_ok()) return failure(views.status());
   std::map<TenantId, std::string> names;
   for (const TenantView& view : *views) names[view.tenant.id] = view.tenant.name;
@@ -400,7 +431,7 @@ HttpResponse CenterHttp::tenants(const Principal& caller) {
 }
 
 HttpResponse CenterHttp::eta_accuracy(const Principal& caller) {
-  Result<EtaAccuracy> accuracy = center_->eta_accuracy(caller);
+  Result<EtaAccuracy> accuracy = center_->stored_eta_accuracy(caller);
   if (!accuracy.is_ok()) return failure(accuracy.status());
   json samples = json::array();
   for (const EtaSample& sample : accuracy->samples) {
@@ -439,9 +470,9 @@ HttpResponse CenterHttp::issue_token(const Principal& caller, const HttpRequest&
 
 HttpResponse CenterHttp::list_tokens(const Principal& caller) {
   if (!caller.is_operator()) return HttpResponse::error(403, "only the operator lists tokens");
-  Result<std::vector<TokenRow>> tokens = npu_slurm::list_tokens(*store_, caller);
+  Result<std::vector<TokenRow>> tokens = center_->list_tokens(caller);
   if (!tokens.is_ok()) return failure(tokens.status());
-  Result<std::vector<TenantRow>> tenants = store_->tenants();
+  Result<std::vector<TenantRow>> tenants = center_->with_store([](CenterStore& store) { return store.tenants(); });
   if (!tenants.is_ok()) return failure(tenants.status());
   std::map<TenantId, std::string> names;
   for (const TenantRow& t : *tenants) names[t.id] = t.name;
@@ -460,7 +491,7 @@ HttpResponse CenterHttp::revoke_token(const Principal& caller, const std::string
   if (!caller.is_operator()) return HttpResponse::error(403, "only the operator revokes tokens");
   Result<int64_t> id = path_id(id_text, "token id");
   if (!id.is_ok()) return failure(id.status());
-  const Status revoked = npu_slurm::revoke_token(*store_, caller, *id);
+  const Status revoked = center_->revoke_token(caller, *id);
   if (!revoked.is_ok()) {
     // Already revoked, or the last operator token: the request is fine, the state refuses it.
     if (revoked.code() == ErrorCode::kInvalidInput) return HttpResponse::error(409, revoked.message());
@@ -470,10 +501,19 @@ HttpResponse CenterHttp::revoke_token(const Principal& caller, const std::string
 }
 
 std::string CenterHttp::metrics_text() {
+  std::map<std::pair<std::string, int>, uint64_t> served;
+  uint64_t syncs = 0, sync_failures = 0, busy = 0;
+  {
+    std::lock_guard lock(counters_mutex_);
+    served = served_;
+    syncs = syncs_;
+    sync_failures = sync_failures_;
+    busy = busy_;
+  }
   std::string text =
       "# HELP bitgoeul_http_responses_total HTTP responses by route and status.\n"
       "# TYPE bitgoeul_http_responses_total counter\n";
-  for (const auto& [key, count] : served_) {
+  for (const auto& [key, count] : served) {
     text += fmt::format("bitgoeul_http_responses_total{{route=\"{}\",status=\"{}\"}} {}\n", escape_label(key.first),
                         key.second, count);
   }
@@ -481,11 +521,16 @@ std::string CenterHttp::metrics_text() {
       "# HELP bitgoeul_npu_syncs_total Periodic reads of the cluster's states and accounting.\n"
       "# TYPE bitgoeul_npu_syncs_total counter\nbitgoeul_npu_syncs_total {}\n"
       "# HELP bitgoeul_npu_sync_failures_total Periodic reads that failed.\n"
-      "# TYPE bitgoeul_npu_sync_failures_total counter\nbitgoeul_npu_sync_failures_total {}\n",
-      syncs_, sync_failures_);
-  // From the store as it stands (no cluster call: a scrape must not wait for Slurm).
-  Result<std::vector<JobRow>> jobs = store_->jobs(false);
-  Result<std::vector<TenantRow>> tenants = store_->tenants();
+      "# TYPE bitgoeul_npu_sync_failures_total counter\nbitgoeul_npu_sync_failures_total {}\n"
+      "# HELP bitgoeul_npu_slurm_requests_waiting Submissions and cancellations at or waiting for Slurm now.\n"
+      "# TYPE bitgoeul_npu_slurm_requests_waiting gauge\nbitgoeul_npu_slurm_requests_waiting {}\n"
+      "# HELP bitgoeul_npu_busy_total Requests refused with 503: every Slurm request slot was taken.\n"
+      "# TYPE bitgoeul_npu_busy_total counter\nbitgoeul_npu_busy_total {}\n",
+      syncs, sync_failures, slurm_requests_.load(), busy);
+  // From the store as it stands, under its lock alone (no cluster call: a scrape never waits for Slurm).
+  const auto [jobs, tenants] = center_->with_store([](CenterStore& store) {
+    return std::make_pair(store.jobs(false), store.tenants());
+  });
   if (!jobs.is_ok() || !tenants.is_ok()) {
     text += "# the store could not be read\n";
     return text;

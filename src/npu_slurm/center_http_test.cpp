@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <future>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -496,7 +498,7 @@ TEST_F(CenterHttpTest, AFloodOfSubmissionsStopsAtTheQuotaAndLeavesNoTrace) {
   EXPECT_EQ(call("POST", "/api/v1/jobs", startup_, submit_body("npu:atom:2")).status, 201);
 }
 
-TEST_F(CenterHttpTest, ConcurrentRequestsAreSerialisedAndTheQuotaHolds) {
+TEST_F(CenterHttpTest, ConcurrentSubmissionsTakeTurnsAndTheQuotaHolds) {
   // Four threads race 40 one-card submissions (and queue reads) against a quota of 4 cards.
   std::atomic<int> admitted{0};
   std::atomic<int> refused{0};
@@ -516,19 +518,28 @@ TEST_F(CenterHttpTest, ConcurrentRequestsAreSerialisedAndTheQuotaHolds) {
   EXPECT_EQ(backend->submit_count(), 4u);
 }
 
-TEST_F(CenterHttpTest, AClusterFailureIsA502AndTheServiceRecovers) {
+TEST_F(CenterHttpTest, AClusterFailureIsA502ForWhatNeedsItAndReadsGoOn) {
   ASSERT_EQ(call("POST", "/api/v1/jobs", univ_, submit_body("npu:rngd:1")).status, 201);
   backend->set_unavailable(
       io_error("squeue failed (exit 1): slurm_load_jobs error: Unable to contact slurm controller"));
   const std::string before = snapshot();
-  HttpResponse down = call("GET", "/api/v1/jobs", univ_);
+  // Reads come from the store as the last sync left it.
+  HttpResponse read = call("GET", "/api/v1/jobs", univ_);
+  ASSERT_EQ(read.status, 200) << read.body;
+  ASSERT_EQ(body_of(read)["jobs"].size(), 1u);
+  EXPECT_EQ(body_of(read)["jobs"][0]["state"], "RUNNING");
+  EXPECT_EQ(call("GET", "/api/v1/usage", univ_).status, 200);
+  EXPECT_EQ(call("GET", "/api/v1/tenants", univ_).status, 200);
+  // What needs the cluster says why it cannot.
+  HttpResponse down = call("POST", "/api/v1/jobs", univ_, submit_body("npu:rngd:1"));
   EXPECT_EQ(down.status, 502);
   EXPECT_NE(error_of(down).find("Unable to contact slurm controller"), std::string::npos);
-  EXPECT_EQ(call("POST", "/api/v1/jobs", univ_, submit_body("npu:rngd:1")).status, 502);
+  const int64_t id = body_of(read)["jobs"][0]["id"].get<int64_t>();
+  EXPECT_EQ(call("DELETE", fmt::format("/api/v1/jobs/{}", id), univ_).status, 502);
   EXPECT_FALSE(http->sync().is_ok());
   EXPECT_EQ(snapshot(), before);
   backend->set_unavailable(Status::ok());
-  EXPECT_EQ(call("GET", "/api/v1/jobs", univ_).status, 200);
+  EXPECT_EQ(call("POST", "/api/v1/jobs", univ_, submit_body("npu:rngd:1")).status, 201);
   EXPECT_TRUE(http->sync().is_ok());
 }
 
@@ -551,6 +562,165 @@ TEST_F(CenterHttpTest, MetricsCountResponsesByRouteAndJobsByState) {
         "bitgoeul_npu_tenants{kind=\"programme\"} 1\n"}) {
     EXPECT_NE(text.find(line), std::string::npos) << line << "\nin\n" << text;
   }
+}
+
+// --- Reads never wait for Slurm. The center calls the fake cluster through a gate: a call of the kind the test
+// closes does its work, then waits until the test opens the gate, as a slow sbatch or squeue would. Assertions are on
+// completion while the gate is closed, never on time.
+
+using Call = testing::GatedBackend::Call;
+
+class CenterHttpGatedTest : public CenterHttpTest {
+ protected:
+  void SetUp() override {
+    Status started = start("npu_slurm_center_http_gated", {.http = true, .gated = true});
+    ASSERT_TRUE(started.is_ok()) << started.to_string();
+    Result<std::string> op = issue_first_operator_token(*store, clock);
+    ASSERT_TRUE(op.is_ok()) << op.status().to_string();
+    operator_ = *op;
+    univ_ = issue("univ-vision");
+    startup_ = issue("startup-speech");
+  }
+
+  // Opens the gate when it goes, before the futures declared ahead of it wait for their calls.
+  struct OpenOnExit {
+    testing::GatedBackend& gate;
+    ~OpenOnExit() { gate.open(); }
+  };
+
+  static bool done(const std::future<HttpResponse>& future) {
+    return future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  }
+};
+
+TEST_F(CenterHttpGatedTest, ReadsAreAnsweredWhileASubmissionWaitsForSbatch) {
+  HttpResponse first = call("POST", "/api/v1/jobs", univ_, submit_body("npu:rngd:2"));
+  ASSERT_EQ(first.status, 201) << first.body;
+  const int64_t univ_job = body_of(first)["id"].get<int64_t>();
+
+  gate->close(Call::kSubmit);
+  std::future<HttpResponse> submitted = std::async(std::launch::async, [&] {
+    return call("POST", "/api/v1/jobs", startup_, submit_body("npu:atom:1"));
+  });
+  const OpenOnExit open_on_exit{*gate};
+  ASSERT_EQ(gate->wait_until_held(), Call::kSubmit);
+
+  // sbatch has not returned. Every read is answered from the store meanwhile, for every tenant.
+  HttpResponse health = call("GET", "/health", "");
+  EXPECT_EQ(health.status, 200);
+  HttpResponse metrics = call("GET", "/metrics", "");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("bitgoeul_npu_slurm_requests_waiting 1\n"), std::string::npos) << metrics.body;
+  HttpResponse mine = call("GET", fmt::format("/api/v1/jobs/{}", univ_job), univ_);
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(body_of(mine)["state"], "RUNNING");
+  HttpResponse listed = call("GET", "/api/v1/jobs", univ_);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(body_of(listed)["jobs"].size(), 1u);
+  for (const char* path : {"/api/v1/usage", "/api/v1/tenants", "/api/v1/eta-accuracy"}) {
+    EXPECT_EQ(call("GET", path, univ_).status, 200) << path;
+  }
+  EXPECT_EQ(call("GET", "/api/v1/tokens", operator_).status, 200);
+  // The submitter's own job was committed before sbatch ran: it reads as SUBMITTING, without a Slurm id.
+  HttpResponse own = call("GET", "/api/v1/jobs", startup_);
+  ASSERT_EQ(own.status, 200) << own.body;
+  ASSERT_EQ(body_of(own)["jobs"].size(), 1u);
+  EXPECT_EQ(body_of(own)["jobs"][0]["state"], "SUBMITTING");
+  EXPECT_TRUE(body_of(own)["jobs"][0]["slurm_id"].is_null());
+  // A request the store alone refuses does not wait for Slurm either.
+  HttpResponse bad = call("POST", "/api/v1/jobs", univ_, submit_body("npu:h100:1"));
+  EXPECT_EQ(bad.status, 400);
+  HttpResponse over = call("POST", "/api/v1/jobs", univ_,
+                           json{{"gres", "npu:rngd:8"}, {"nodes", 3}, {"time", "10"}, {"script", kScript}}.dump());
+  EXPECT_EQ(over.status, 409);
+  EXPECT_EQ(error_of(over), "rejected: 24 RNGD requested, but the center has 16");
+  EXPECT_FALSE(done(submitted));  // the gate is still closed
+
+  gate->open();
+  const HttpResponse response = submitted.get();
+  ASSERT_EQ(response.status, 201) << response.body;
+  EXPECT_EQ(body_of(response)["state"], "RUNNING");
+  const json after = body_of(call("GET", "/api/v1/jobs", startup_));
+  ASSERT_EQ(after["jobs"].size(), 1u);
+  EXPECT_EQ(after["jobs"][0]["state"], "RUNNING");
+  EXPECT_TRUE(after["jobs"][0]["slurm_id"].is_number_integer());
+  EXPECT_EQ(backend->submit_count(), 2u);
+}
+
+TEST_F(CenterHttpGatedTest, ASubmissionWaitsForTheSyncInFlightAndBothLand) {
+  ASSERT_EQ(call("POST", "/api/v1/jobs", univ_, submit_body("npu:rngd:2")).status, 201);
+  HttpResponse short_job = call("POST", "/api/v1/jobs", startup_, submit_body("npu:atom:2", "10", "#!/bin/sh\nsleep 60\n"));
+  ASSERT_EQ(short_job.status, 201) << short_job.body;
+  const int64_t ended = body_of(short_job)["id"].get<int64_t>();
+  clock.advance(60);  // the short job ends in the cluster; the store does not know yet
+
+  gate->close(Call::kListJobs);
+  std::future<Result<SyncReport>> synced = std::async(std::launch::async, [&] { return http->sync(); });
+  const OpenOnExit open_on_exit{*gate};
+  ASSERT_EQ(gate->wait_until_held(), Call::kListJobs);
+  // squeue has answered but the sync has not committed: reads give the store's state, at once.
+  HttpResponse stale = call("GET", fmt::format("/api/v1/jobs/{}", ended), startup_);
+  ASSERT_EQ(stale.status, 200) << stale.body;
+  EXPECT_EQ(body_of(stale)["state"], "RUNNING");
+  EXPECT_EQ(call("GET", "/health", "").status, 200);
+  EXPECT_EQ(call("GET", "/metrics", "").status, 200);
+  // A submission needs the cluster: it takes its turn after the sync, and sbatch is not run meanwhile.
+  std::future<HttpResponse> submitted = std::async(std::launch::async, [&] {
+    return call("POST", "/api/v1/jobs", univ_, submit_body("npu:rngd:1"));
+  });
+  EXPECT_EQ(backend->submit_count(), 2u);
+  EXPECT_FALSE(done(submitted));
+
+  gate->open();
+  Result<SyncReport> report = synced.get();
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  const HttpResponse response = submitted.get();
+  ASSERT_EQ(response.status, 201) << response.body;
+  // Both changes are there: the sync's charge and the submission.
+  const json job = body_of(call("GET", fmt::format("/api/v1/jobs/{}", ended), startup_));
+  EXPECT_EQ(job["state"], "COMPLETED");
+  EXPECT_TRUE(job["charged"].get<bool>());
+  const json univ_jobs = body_of(call("GET", "/api/v1/jobs", univ_))["jobs"];
+  ASSERT_EQ(univ_jobs.size(), 2u);
+  for (const json& j : univ_jobs) EXPECT_EQ(j["state"], "RUNNING") << j;
+  EXPECT_EQ(body_of(call("GET", "/api/v1/usage", startup_))["jobs"].size(), 1u);
+}
+
+TEST_F(CenterHttpGatedTest, RequestsThatNeedSlurmBeyondTheirSlotsGet503AndReadsGoOn) {
+  CenterHttp limited(*center, {.slurm_request_slots = 1});
+  const auto request = [&](const std::string& method, const std::string& path, const std::string& token,
+                           const std::string& body) {
+    HttpRequest r;
+    r.method = method;
+    r.path = path;
+    r.target = path;
+    r.body = body;
+    r.headers["authorization"] = "Bearer " + token;
+    return limited.handle(r);
+  };
+  gate->close(Call::kSubmit);
+  std::future<HttpResponse> first = std::async(std::launch::async, [&] {
+    return request("POST", "/api/v1/jobs", univ_, submit_body("npu:rngd:1"));
+  });
+  const OpenOnExit open_on_exit{*gate};
+  ASSERT_EQ(gate->wait_until_held(), Call::kSubmit);
+  const HttpResponse second = request("POST", "/api/v1/jobs", startup_, submit_body("npu:atom:1"));
+  EXPECT_EQ(second.status, 503);
+  EXPECT_EQ(error_of(second), "busy: 1 request(s) already wait for Slurm; try again shortly");
+  ASSERT_EQ(second.headers.size(), 1u);
+  EXPECT_EQ(second.headers[0], std::make_pair(std::string("Retry-After"), std::string("1")));
+  EXPECT_EQ(request("GET", "/api/v1/jobs", startup_, "").status, 200);
+  EXPECT_FALSE(done(first));
+  gate->open();
+  EXPECT_EQ(first.get().status, 201);
+  // The slot is given back: the next submission goes through.
+  EXPECT_EQ(request("POST", "/api/v1/jobs", startup_, submit_body("npu:atom:1")).status, 201);
+  HttpRequest scrape;
+  scrape.method = "GET";
+  scrape.path = "/metrics";
+  const std::string metrics = limited.handle(scrape).body;
+  EXPECT_NE(metrics.find("bitgoeul_npu_busy_total 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("bitgoeul_npu_slurm_requests_waiting 0\n"), std::string::npos) << metrics;
 }
 
 }  // namespace

@@ -116,8 +116,15 @@ int64_t estimate_run_s(const JobRow& job, const std::vector<JobRow>& history) {
                              job.time_limit_s);
 }
 
-Result<size_t> Center::policy_pass() {
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> open, store_->open_jobs());
+Result<size_t> Center::policy_pass(const SlurmTurn& turn) {
+  // The store is read under its lock, the cluster asked and the policy run without it; each decision is committed
+  // with a re-check of its job (still waiting on the center), so a job cancelled, charged or released meanwhile by
+  // another writer keeps that state.
+  std::vector<JobRow> open;
+  {
+    std::lock_guard lock(store_mutex_);
+    BITGOEUL_ASSIGN_OR_RETURN(open, store_->open_jobs());
+  }
   std::vector<JobRow> active;
   bool any_held = false;
   for (JobRow& job : open) {
@@ -136,12 +143,21 @@ Result<size_t> Center::policy_pass() {
   }
   if (!any_held) return size_t{0};
 
-  BITGOEUL_ASSIGN_OR_RETURN(SchedulingSettings settings, scheduling_settings(*store_));
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<DeviceTypeRow> types, store_->device_types());
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<TenantRow> tenant_rows, store_->tenants());
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<BackendNode> live_nodes, backend_->nodes());
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> history, store_->jobs(false));
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<UsageRow> usage, store_->usage());
+  SchedulingSettings settings;
+  std::vector<DeviceTypeRow> types;
+  std::vector<TenantRow> tenant_rows;
+  std::vector<JobRow> history;
+  std::vector<UsageRow> usage;
+  {
+    std::lock_guard lock(store_mutex_);
+    BITGOEUL_ASSIGN_OR_RETURN(settings, scheduling_settings(*store_));
+    BITGOEUL_ASSIGN_OR_RETURN(types, store_->device_types());
+    BITGOEUL_ASSIGN_OR_RETURN(tenant_rows, store_->tenants());
+    BITGOEUL_ASSIGN_OR_RETURN(history, store_->jobs(false));
+    BITGOEUL_ASSIGN_OR_RETURN(usage, store_->usage());
+  }
+  // The pass's own sinfo, kept for admission's shape check until it is older than a tick.
+  BITGOEUL_ASSIGN_OR_RETURN(std::vector<BackendNode> live_nodes, take_inventory(turn));
 
   // The cluster: one simulator node per (usable node, device type it carries).
   npu::Cluster cluster;
@@ -329,8 +345,15 @@ Result<size_t> Center::policy_pass() {
           if (seen.insert(n).second) nodes += (nodes.empty() ? "" : ",") + cluster.nodes[n].name;
         }
       }
-      // The decision is stored first, so a center stopped between the two steps releases it on its next pass.
-      BITGOEUL_RETURN_IF_ERROR(store_->set_released(job.id, now, nodes));
+      // The decision is stored first, so a center stopped between the two steps releases it on its next pass; a
+      // job no longer waiting on the center (cancelled, charged or released by another writer since the store was
+      // read) is left as it is.
+      bool decided = false;
+      {
+        std::lock_guard lock(store_mutex_);
+        BITGOEUL_ASSIGN_OR_RETURN(decided, store_->set_released(job.id, now, nodes));
+      }
+      if (!decided) continue;
       Status placed = nodes.empty() ? Status::ok() : backend_->set_node_list(*job.slurm_id, nodes);
       Status status = placed.is_ok() ? backend_->release(*job.slurm_id) : placed;
       if (!status.is_ok()) {
@@ -340,7 +363,6 @@ Result<size_t> Center::policy_pass() {
         for (const BackendJob& b : live) pending = pending || (b.id == *job.slurm_id && b.state == JobState::kPending);
         if (pending) return status;
       }
-      BITGOEUL_RETURN_IF_ERROR(store_->set_prediction(job.id, now, std::nullopt));
       ++released;
     } else {
       waiting.emplace_back(progress.first_start_s >= 0 ? progress.first_start_s : npu::kMaxTimeS, i);
@@ -348,18 +370,21 @@ Result<size_t> Center::policy_pass() {
   }
   std::stable_sort(waiting.begin(), waiting.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Every position and ETA in one transaction: a reader sees the whole ranking of one pass.
+  std::lock_guard lock(store_mutex_);
+  BITGOEUL_ASSIGN_OR_RETURN(SqliteTransaction transaction, store_->begin());
   for (size_t p = 0; p < waiting.size(); ++p) {
     const auto [start, i] = waiting[p];
     std::optional<int64_t> eta;
     if (start < npu::kMaxTimeS) eta = start;
-    BITGOEUL_RETURN_IF_ERROR(store_->set_prediction(rows[i]->id, eta, static_cast<int64_t>(p + 1)));
+    BITGOEUL_RETURN_IF_ERROR(store_->set_prediction(rows[i]->id, eta, static_cast<int64_t>(p + 1)).status());
   }
+  BITGOEUL_RETURN_IF_ERROR(transaction.commit());
   return released;
 }
 
-Result<EtaAccuracy> Center::eta_accuracy(const Principal& caller) {
-  BITGOEUL_RETURN_IF_ERROR(sync().status());
-  BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, queue(caller, true));
+Result<EtaAccuracy> Center::stored_eta_accuracy(const Principal& caller) {
+  BITGOEUL_ASSIGN_OR_RETURN(std::vector<JobRow> jobs, stored_jobs(caller, true));
   EtaAccuracy accuracy;
   std::vector<double> errors, percents;
   for (const JobRow& job : jobs) {

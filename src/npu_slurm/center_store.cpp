@@ -361,25 +361,34 @@ Result<CenterJobId> CenterStore::insert_job(const NewJob& job) {
   return CenterJobId{db_->last_insert_id()};
 }
 
-Status CenterStore::set_submitted(CenterJobId id, SlurmJobId slurm_id) {
-  BITGOEUL_ASSIGN_OR_RETURN(SqliteStatement update,
-                            db_->prepare("UPDATE jobs SET slurm_id = ?2, state = 'PENDING' WHERE id = ?1"));
-  return update.bind(1, raw(id)).bind(2, static_cast<int64_t>(raw(slurm_id))).run();
-}
-
-Status CenterStore::set_rejected(CenterJobId id, const std::string& reason) {
-  BITGOEUL_ASSIGN_OR_RETURN(SqliteStatement update,
-                            db_->prepare("UPDATE jobs SET state = 'REJECTED', reason = ?2 WHERE id = ?1"));
-  return update.bind(1, raw(id)).bind(2, reason).run();
-}
-
-Status CenterStore::update_job(CenterJobId id, const std::string& state, const std::string& reason,
-                               const std::string& node_list, std::optional<int64_t> start_s,
-                               std::optional<int64_t> end_s) {
+Result<bool> CenterStore::set_submitted(CenterJobId id, SlurmJobId slurm_id) {
   BITGOEUL_ASSIGN_OR_RETURN(
       SqliteStatement update,
-      db_->prepare("UPDATE jobs SET state = ?2, reason = ?3, node_list = ?4, start_s = ?5, end_s = ?6 WHERE id = ?1"));
-  return update.bind(1, raw(id)).bind(2, state).bind(3, reason).bind(4, node_list).bind(5, start_s).bind(6, end_s).run();
+      db_->prepare("UPDATE jobs SET slurm_id = ?2, state = 'PENDING' "
+                   "WHERE id = ?1 AND state = 'SUBMITTING' AND slurm_id IS NULL"));
+  BITGOEUL_RETURN_IF_ERROR(update.bind(1, raw(id)).bind(2, static_cast<int64_t>(raw(slurm_id))).run());
+  return db_->changes() > 0;
+}
+
+Result<bool> CenterStore::set_rejected(CenterJobId id, const std::string& reason) {
+  BITGOEUL_ASSIGN_OR_RETURN(
+      SqliteStatement update,
+      db_->prepare("UPDATE jobs SET state = 'REJECTED', reason = ?2 "
+                   "WHERE id = ?1 AND state = 'SUBMITTING' AND slurm_id IS NULL"));
+  BITGOEUL_RETURN_IF_ERROR(update.bind(1, raw(id)).bind(2, reason).run());
+  return db_->changes() > 0;
+}
+
+Result<bool> CenterStore::update_job(CenterJobId id, const std::string& state, const std::string& reason,
+                                     const std::string& node_list, std::optional<int64_t> start_s,
+                                     std::optional<int64_t> end_s) {
+  BITGOEUL_ASSIGN_OR_RETURN(
+      SqliteStatement update,
+      db_->prepare("UPDATE jobs SET state = ?2, reason = ?3, node_list = ?4, start_s = ?5, end_s = ?6 "
+                   "WHERE id = ?1 AND state != 'REJECTED' AND NOT EXISTS (SELECT 1 FROM usage WHERE job_id = ?1)"));
+  BITGOEUL_RETURN_IF_ERROR(
+      update.bind(1, raw(id)).bind(2, state).bind(3, reason).bind(4, node_list).bind(5, start_s).bind(6, end_s).run());
+  return db_->changes() > 0;
 }
 
 Result<std::vector<JobRow>> CenterStore::select_jobs(const std::string& where, std::optional<int64_t> parameter) {
@@ -484,19 +493,29 @@ Result<bool> CenterStore::charge(const JobRow& job, const UsageRow& usage,
   return true;
 }
 
-Status CenterStore::set_released(CenterJobId id, int64_t now_s, const std::string& nodes) {
+// A job still waiting on the center: the condition set_released and set_prediction re-check.
+constexpr const char* kWaitingOnCenterSql =
+    "state = 'PENDING' AND released_s IS NULL AND NOT EXISTS (SELECT 1 FROM usage WHERE job_id = ?1)";
+
+Result<bool> CenterStore::set_released(CenterJobId id, int64_t now_s, const std::string& nodes) {
   BITGOEUL_ASSIGN_OR_RETURN(
       SqliteStatement update,
-      db_->prepare("UPDATE jobs SET released_s = ?2, planned_nodes = ?3, queue_position = NULL WHERE id = ?1"));
-  return update.bind(1, raw(id)).bind(2, now_s).bind(3, nodes).run();
+      db_->prepare(std::string("UPDATE jobs SET released_s = ?2, planned_nodes = ?3, queue_position = NULL, "
+                               "eta_s = ?2, eta_submit_s = COALESCE(eta_submit_s, ?2) WHERE id = ?1 AND ") +
+                   kWaitingOnCenterSql));
+  BITGOEUL_RETURN_IF_ERROR(update.bind(1, raw(id)).bind(2, now_s).bind(3, nodes).run());
+  return db_->changes() > 0;
 }
 
-Status CenterStore::set_prediction(CenterJobId id, std::optional<int64_t> eta_s, std::optional<int64_t> position) {
+Result<bool> CenterStore::set_prediction(CenterJobId id, std::optional<int64_t> eta_s,
+                                         std::optional<int64_t> position) {
   BITGOEUL_ASSIGN_OR_RETURN(
       SqliteStatement update,
-      db_->prepare("UPDATE jobs SET eta_s = ?2, queue_position = ?3, eta_submit_s = COALESCE(eta_submit_s, ?2) "
-                   "WHERE id = ?1"));
-  return update.bind(1, raw(id)).bind(2, eta_s).bind(3, position).run();
+      db_->prepare(std::string("UPDATE jobs SET eta_s = ?2, queue_position = ?3, "
+                               "eta_submit_s = COALESCE(eta_submit_s, ?2) WHERE id = ?1 AND ") +
+                   kWaitingOnCenterSql));
+  BITGOEUL_RETURN_IF_ERROR(update.bind(1, raw(id)).bind(2, eta_s).bind(3, position).run());
+  return db_->changes() > 0;
 }
 
 Status CenterStore::set_setting(const std::string& key, const std::string& value) {

@@ -144,13 +144,18 @@ class CenterStore {
   // Marks the token revoked; not found when no token has this id.
   Status revoke_token(int64_t id);
 
-  // Jobs.
+  // Jobs. The writes below that follow a cluster command re-check the row in their WHERE clause and return whether
+  // they changed it: a decision taken on what was read before the command never overwrites what another writer
+  // (another process on the store) recorded meanwhile.
   Result<SqliteTransaction> begin();
   Result<CenterJobId> insert_job(const NewJob& job);
-  Status set_submitted(CenterJobId id, SlurmJobId slurm_id);
-  Status set_rejected(CenterJobId id, const std::string& reason);
-  Status update_job(CenterJobId id, const std::string& state, const std::string& reason,
-                    const std::string& node_list, std::optional<int64_t> start_s, std::optional<int64_t> end_s);
+  // The job reached Slurm as `slurm_id`: only while it is SUBMITTING without a Slurm id (not given up as lost).
+  Result<bool> set_submitted(CenterJobId id, SlurmJobId slurm_id);
+  // Refused by the cluster or lost: only while it is SUBMITTING without a Slurm id.
+  Result<bool> set_rejected(CenterJobId id, const std::string& reason);
+  // Slurm's view of the job: only while it is neither rejected nor charged (a charge records the final state).
+  Result<bool> update_job(CenterJobId id, const std::string& state, const std::string& reason,
+                          const std::string& node_list, std::optional<int64_t> start_s, std::optional<int64_t> end_s);
   Result<std::vector<JobRow>> jobs(bool active_only);
   // Jobs that may still hold devices or voucher-hours: neither rejected nor charged.
   Result<std::vector<JobRow>> open_jobs();
@@ -164,11 +169,12 @@ class CenterStore {
   Result<bool> charge(const JobRow& job, const UsageRow& usage, const std::vector<TenantId>& voucher_tenants);
   Result<std::vector<UsageRow>> usage();
 
-  // Scheduling state. set_released: the policy released the job at `now_s`, on `nodes` ("" for Slurm's choice).
-  // set_prediction: the latest predicted start and queue position (nullopt: none); the first prediction a job gets
-  // is kept as its prediction at submission.
-  Status set_released(CenterJobId id, int64_t now_s, const std::string& nodes);
-  Status set_prediction(CenterJobId id, std::optional<int64_t> eta_s, std::optional<int64_t> position);
+  // Scheduling state, for jobs still waiting on the center (PENDING, not released, not charged); both return false,
+  // changing nothing, for any other. set_released: the policy released the job at `now_s` (its predicted start
+  // now), on `nodes` ("" for Slurm's choice). set_prediction: the latest predicted start and queue position
+  // (nullopt: none). The first prediction a job gets is kept as its prediction at submission.
+  Result<bool> set_released(CenterJobId id, int64_t now_s, const std::string& nodes);
+  Result<bool> set_prediction(CenterJobId id, std::optional<int64_t> eta_s, std::optional<int64_t> position);
   // Center settings (policy, fair-share half-life, ...), as text by key.
   Status set_setting(const std::string& key, const std::string& value);
   Result<std::optional<std::string>> setting(const std::string& key);

@@ -123,6 +123,62 @@ TEST(CenterStore, MigratesASchema1StoreWithItsJobs) {
   EXPECT_FALSE(store->job(id)->value().queue_position.has_value());
 }
 
+// Writes that follow a cluster command carry their decision's premise in the WHERE clause: what another writer
+// recorded meanwhile is never overwritten, and the writer learns that nothing changed.
+TEST(CenterStore, WritesAfterAClusterCommandReCheckTheirRow) {
+  TempDir dir;
+  Result<CenterStore> store = CenterStore::open(dir.file("center.sqlite"), true);
+  ASSERT_TRUE(store.is_ok());
+  ASSERT_TRUE(testing::import_registry(*store, testing::cluster_toml(), tenants_toml()).is_ok());
+  NewJob job;
+  job.tenant = (*store->tenants())[2].id;  // univ-vision
+  job.name = "j";
+  job.device_type = "RNGD";
+  job.gres = {"npu", "rngd", 2};
+  job.time_limit_s = 600;
+  job.script = "#!/bin/sh\n";
+  const CenterJobId a = *store->insert_job(job);
+  const CenterJobId b = *store->insert_job(job);
+
+  // a reached Slurm: recorded once; a second confirmation or a "lost" verdict changes nothing.
+  EXPECT_TRUE(*store->set_submitted(a, SlurmJobId{1}));
+  EXPECT_FALSE(*store->set_submitted(a, SlurmJobId{2}));
+  EXPECT_FALSE(*store->set_rejected(a, "lost: never reached the cluster"));
+  EXPECT_EQ(store->job(a)->value().slurm_id, SlurmJobId{1});
+  EXPECT_EQ(store->job(a)->value().state, "PENDING");
+  // b was given up as lost: its submitter's late confirmation changes nothing.
+  EXPECT_TRUE(*store->set_rejected(b, "lost: never reached the cluster"));
+  EXPECT_FALSE(*store->set_submitted(b, SlurmJobId{3}));
+  EXPECT_EQ(store->job(b)->value().state, "REJECTED");
+  EXPECT_FALSE(*store->update_job(b, "RUNNING", "None", "rngd1", 10, std::nullopt));
+
+  // a waits on the center: predictions land until it is released, then not.
+  EXPECT_TRUE(*store->set_prediction(a, 100, 2));
+  EXPECT_TRUE(*store->set_released(a, 50, "rngd1"));
+  EXPECT_FALSE(*store->set_released(a, 60, "rngd2"));
+  EXPECT_FALSE(*store->set_prediction(a, 200, 1));
+  JobRow row = **store->job(a);
+  EXPECT_EQ(row.released_s, 50);
+  EXPECT_EQ(row.planned_nodes, "rngd1");
+  EXPECT_EQ(row.eta_s, 50);
+  EXPECT_EQ(row.eta_submit_s, 100);  // the first prediction stays
+  EXPECT_FALSE(row.queue_position.has_value());
+
+  // Slurm's states land until the job is charged; a charge holds the final state against a stale squeue.
+  EXPECT_TRUE(*store->update_job(a, "RUNNING", "None", "rngd1", 55, std::nullopt));
+  UsageRow usage;
+  usage.job = a;
+  usage.tenant = job.tenant;
+  usage.device_type = "RNGD";
+  usage.final_state = "CANCELLED";
+  usage.start_s = 55;
+  usage.end_s = 70;
+  EXPECT_TRUE(*store->charge(**store->job(a), usage, {}));
+  EXPECT_FALSE(*store->update_job(a, "RUNNING", "None", "rngd1", 55, std::nullopt));
+  EXPECT_EQ(store->job(a)->value().state, "CANCELLED");
+  EXPECT_EQ(store->job(a)->value().end_s, 70);
+}
+
 TEST(CenterStore, RefusesNewerSchemasAndForeignFiles) {
   TempDir dir;
   {

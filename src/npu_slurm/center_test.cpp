@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
+
 #include "npu_slurm/fake_backend.h"
 #include "npu_slurm/testing.h"
 
@@ -619,6 +622,201 @@ TEST(FakeBackend, NodeListsAndInventory) {
   EXPECT_EQ(nodes[1].state, "mixed");
   backend.set_node_usable("rngd1", false);
   EXPECT_FALSE(backend.nodes()->at(0).usable);
+}
+
+TEST(FakeBackend, NodesJoinAndLeave) {
+  SimulatedClock clock(kStart);
+  FakeBackend backend({{"rngd1", "npu", "rngd", 8}, {"atom1", "npu", "atom", 8}}, clock);
+  EXPECT_FALSE(backend.add_node({"rngd1", "npu", "rngd", 8}).is_ok());  // already there
+  ASSERT_TRUE(backend.add_node({"rngd2", "npu", "rngd", 4}).is_ok());
+  SubmitSpec spec;
+  spec.name = "bg-1";
+  spec.gres = {"npu", "atom", 2};
+  spec.time_limit_s = 60;
+  spec.script = "sleep 30\n";
+  ASSERT_TRUE(backend.submit(spec).is_ok());  // runs on atom1
+  EXPECT_FALSE(backend.remove_node("atom1").is_ok());  // runs a job
+  EXPECT_FALSE(backend.remove_node("rngd9").is_ok());
+  ASSERT_TRUE(backend.remove_node("rngd1").is_ok());
+  std::vector<BackendNode> nodes = *backend.nodes();
+  ASSERT_EQ(nodes.size(), 2u);
+  EXPECT_EQ(nodes[0].name, "atom1");
+  EXPECT_EQ(nodes[0].gres[0].used, 2u);  // the running job's cards stay on its node
+  EXPECT_EQ(nodes[1].name, "rngd2");
+  EXPECT_EQ(nodes[1].gres[0].count, 4u);
+  clock.advance(30);
+  EXPECT_EQ(backend.nodes()->at(0).gres[0].used, 0u);
+  EXPECT_TRUE(backend.remove_node("atom1").is_ok());
+}
+
+// --- Concurrency: the center calls the fake cluster through a gate (npu_slurm/testing.h). A call of the kind a test
+// closes does its work, then waits until the test opens the gate, as a slow sbatch, squeue or sinfo would. Another
+// process on the same store (`npu cancel` while `npu serve` runs) is a second store connection and Center.
+
+using Call = testing::GatedBackend::Call;
+
+class CenterGatedTest : public CenterTest {
+ protected:
+  void SetUp() override {
+    Status started = start("npu_slurm_center_gated", {.gated = true});
+    ASSERT_TRUE(started.is_ok()) << started.to_string();
+    operator_ = operator_principal();
+    univ_ = login("univ-vision");
+    startup_ = login("startup-speech");
+    lab_ = login("lab-open");
+  }
+
+  // A second process on the same store and cluster; `schedule_on_submit` as its command line says.
+  void start_other_process(bool schedule_on_submit) {
+    Result<CenterStore> opened = CenterStore::open((dir / "center.sqlite").string(), false);
+    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+    other_store_.emplace(std::move(*opened));
+    CenterOptions options = center_options();
+    options.schedule_on_submit = schedule_on_submit;
+    other_.emplace(*other_store_, *gate, clock, options);
+  }
+
+  // Opens the gate when it goes, before the futures declared ahead of it wait for their calls.
+  struct OpenOnExit {
+    testing::GatedBackend& gate;
+    ~OpenOnExit() { gate.open(); }
+  };
+
+  void TearDown() override {
+    other_.reset();
+    other_store_.reset();
+  }
+
+  Principal lab_;
+  std::optional<CenterStore> other_store_;
+  std::optional<Center> other_;
+};
+
+TEST_F(CenterGatedTest, AStaleSqueueAnswerNeverOverwritesACancellationAnotherProcessCharged) {
+  start_other_process(true);
+  // lab-open fills both RNGD nodes for 100 s; univ-vision's job J waits for them, held by the center.
+  SubmitRequest blocker = request("npu:rngd:8", "10", 100);
+  blocker.nodes = 2;
+  ASSERT_TRUE(center->submit(lab_, blocker).is_ok());
+  Result<JobRow> j = center->submit(univ_, request("npu:rngd:2", "60", 1800));
+  ASSERT_TRUE(j.is_ok()) << j.status().to_string();
+  ASSERT_EQ(j->state, "PENDING");
+  clock.advance(100);  // the blocker ends
+
+  // The sync charges the blocker and releases J (Slurm starts it); its second squeue — J RUNNING — is taken, then
+  // waits at the gate before the sync commits it.
+  gate->close(Call::kListJobs, 1);
+  std::future<Result<SyncReport>> synced = std::async(std::launch::async, [&] { return center->sync(); });
+  const OpenOnExit open_on_exit{*gate};
+  ASSERT_EQ(gate->wait_until_held(), Call::kListJobs);
+  // Meanwhile the other process cancels J; its own sync charges it, CANCELLED.
+  Result<JobRow> cancelled = other_->cancel(univ_, *j->slurm_id);
+  ASSERT_TRUE(cancelled.is_ok()) << cancelled.status().to_string();
+  EXPECT_EQ(cancelled->state, "CANCELLED");
+  EXPECT_TRUE(cancelled->charged);
+  gate->open();
+  Result<SyncReport> report = synced.get();
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  EXPECT_EQ(report->released, 1u);
+
+  // The stale "RUNNING" was not written over the charge: J stays CANCELLED, charged once, and stays so.
+  JobRow after = **store->job(j->id);
+  EXPECT_EQ(after.state, "CANCELLED");
+  EXPECT_TRUE(after.charged);
+  ASSERT_TRUE(center->sync().is_ok());
+  EXPECT_EQ((*store->job(j->id))->state, "CANCELLED");
+  EXPECT_EQ(center->stored_usage(operator_)->size(), 2u);
+}
+
+TEST_F(CenterGatedTest, APassNeverReleasesAJobAnotherProcessCancelledMeanwhile) {
+  start_other_process(false);
+  // The other process submits W without a pass: W waits, held, for the next sync to decide.
+  Result<JobRow> w = other_->submit(univ_, request("npu:rngd:2", "60", 600));
+  ASSERT_TRUE(w.is_ok()) << w.status().to_string();
+  ASSERT_EQ(w->state, "PENDING");
+  ASSERT_FALSE(w->released_s.has_value());
+
+  // The serving center's pass has read W as held and waits for sinfo.
+  gate->close(Call::kNodes);
+  std::future<Result<SyncReport>> synced = std::async(std::launch::async, [&] { return center->sync(); });
+  const OpenOnExit open_on_exit{*gate};
+  ASSERT_EQ(gate->wait_until_held(), Call::kNodes);
+  ASSERT_TRUE(other_->cancel(univ_, *w->slurm_id).is_ok());
+  gate->open();
+  Result<SyncReport> report = synced.get();
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+
+  // The pass would have started W now; the re-check found it cancelled, so nothing was released.
+  EXPECT_EQ(report->released, 0u);
+  EXPECT_EQ(gate->calls(Call::kRelease), 0u);
+  const JobRow after = **store->job(w->id);
+  EXPECT_EQ(after.state, "CANCELLED");
+  EXPECT_FALSE(after.released_s.has_value());
+  EXPECT_TRUE(after.charged);
+}
+
+TEST_F(CenterGatedTest, ReadsAndTokensAreAnsweredWhileSbatchRuns) {
+  gate->close(Call::kSubmit);
+  std::future<Result<JobRow>> submitted =
+      std::async(std::launch::async, [&] { return center->submit(univ_, request("npu:rngd:2", "60", 600)); });
+  const OpenOnExit open_on_exit{*gate};
+  ASSERT_EQ(gate->wait_until_held(), Call::kSubmit);
+  Result<std::vector<JobRow>> jobs = center->stored_jobs(univ_, true);
+  ASSERT_TRUE(jobs.is_ok());
+  ASSERT_EQ(jobs->size(), 1u);
+  EXPECT_EQ((*jobs)[0].state, "SUBMITTING");
+  EXPECT_TRUE(center->stored_job(univ_, (*jobs)[0].id).is_ok());
+  EXPECT_FALSE(center->stored_job(startup_, (*jobs)[0].id).is_ok());  // another tenant's
+  EXPECT_TRUE(center->stored_usage(univ_).is_ok());
+  EXPECT_TRUE(center->stored_tenants(univ_).is_ok());
+  EXPECT_TRUE(center->stored_eta_accuracy(univ_).is_ok());
+  Result<std::string> token = center->issue_token(operator_, "startup-speech", "while sbatch runs");
+  ASSERT_TRUE(token.is_ok());
+  EXPECT_TRUE(center->authenticate(*token).is_ok());
+  EXPECT_EQ(submitted.wait_for(std::chrono::seconds(0)), std::future_status::timeout);  // the gate is closed
+  gate->open();
+  Result<JobRow> job = submitted.get();
+  ASSERT_TRUE(job.is_ok()) << job.status().to_string();
+  EXPECT_EQ(job->state, "RUNNING");
+}
+
+TEST_F(CenterGatedTest, AdmissionUsesThePassesInventoryAndSeesNodeChangesAfterARefresh) {
+  // 4 cards on each of 3 nodes: the cluster has 2 RNGD nodes. The first submission takes the inventory itself.
+  SubmitRequest wide = request("npu:rngd:4", "10", 60);
+  wide.nodes = 3;
+  const auto refused = [&](const SubmitRequest& r, uint32_t nodes) {
+    Result<JobRow> job = center->submit(lab_, r);
+    ASSERT_FALSE(job.is_ok());
+    EXPECT_EQ(job.status().message(),
+              fmt::format("rejected: --nodes 3 with --gres npu:rngd:4, but the cluster has {} node(s) with 4 or more "
+                          "npu:rngd cards (at most 8 per node)",
+                          nodes));
+  };
+  refused(wide, 2);
+  EXPECT_EQ(gate->calls(Call::kNodes), 1u);
+  // A third RNGD node joins. Within a tick the inventory taken a moment ago still counts: no sinfo asked.
+  ASSERT_TRUE(backend->add_node({"rngd3", "npu", "rngd", 8}).is_ok());
+  refused(wide, 2);
+  EXPECT_EQ(gate->calls(Call::kNodes), 1u);
+  // Older than the tick, it is taken again: the node is seen and the job admitted (its pass asks sinfo too).
+  clock.advance(center_options().inventory_max_age_s + 1);
+  Result<JobRow> admitted = center->submit(lab_, wide);
+  ASSERT_TRUE(admitted.is_ok()) << admitted.status().to_string();
+  EXPECT_EQ(admitted->state, "RUNNING");
+  EXPECT_EQ(gate->calls(Call::kNodes), 3u);
+  // Later submissions use the pass's inventory: one sinfo each, the pass's own, none for admission.
+  for (size_t i = 0; i < 3; ++i) {
+    ASSERT_TRUE(center->submit(lab_, request("npu:atom:1", "10", 60)).is_ok());
+    EXPECT_EQ(gate->calls(Call::kNodes), 4u + i) << i;
+  }
+  // The node leaves once idle. The next submission finds the inventory older than a tick and takes it again.
+  clock.advance(60);
+  ASSERT_TRUE(center->sync().is_ok());
+  ASSERT_TRUE(backend->remove_node("rngd3").is_ok());
+  SubmitRequest full = request("npu:rngd:8", "10", 60);
+  full.nodes = 2;
+  ASSERT_TRUE(center->submit(lab_, full).is_ok());
+  refused(wide, 2);
 }
 
 }  // namespace

@@ -31,6 +31,36 @@ void FakeBackend::set_node_usable(const std::string& name, bool usable) {
   }
 }
 
+Status FakeBackend::add_node(FakeNode node) {
+  for (const FakeNode& n : nodes_) {
+    if (n.name == node.name) return invalid_input("node {}: already in the cluster", node.name);
+  }
+  free_.push_back(node.devices);
+  usable_.push_back(true);
+  nodes_.push_back(std::move(node));
+  update();
+  return Status::ok();
+}
+
+Status FakeBackend::remove_node(const std::string& name) {
+  update();
+  size_t gone = nodes_.size();
+  for (size_t n = 0; n < nodes_.size(); ++n) {
+    if (nodes_[n].name == name) gone = n;
+  }
+  if (gone == nodes_.size()) return not_found("node {}: not in the cluster", name);
+  if (free_[gone] != nodes_[gone].devices) return invalid_input("node {}: runs a job", name);
+  nodes_.erase(nodes_.begin() + static_cast<std::ptrdiff_t>(gone));
+  free_.erase(free_.begin() + static_cast<std::ptrdiff_t>(gone));
+  usable_.erase(usable_.begin() + static_cast<std::ptrdiff_t>(gone));
+  for (auto& [id, job] : jobs_) {
+    for (size_t& n : job.nodes) {
+      if (n > gone) --n;
+    }
+  }
+  return Status::ok();
+}
+
 std::string FakeBackend::required_nodes(SlurmJobId id) const {
   const auto it = jobs_.find(raw(id));
   std::string out;

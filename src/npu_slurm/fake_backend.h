@@ -44,6 +44,10 @@ class FakeBackend final : public ClusterBackend {
   size_t submit_count() const { return jobs_.size(); }
   // Takes a node out of service (as `scontrol update State=DRAIN` would) or back.
   void set_node_usable(const std::string& name, bool usable);
+  // A node joins the cluster, or leaves it (as slurm.conf and `scontrol reconfigure` would); a node running a job
+  // cannot leave, and a name is not added twice.
+  Status add_node(FakeNode node);
+  Status remove_node(const std::string& name);
   // The nodes a job was last required to run on ("" when none).
   std::string required_nodes(SlurmJobId id) const;
   // The spec a job was submitted with (as sbatch received it), for checks.

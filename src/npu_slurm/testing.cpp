@@ -83,9 +83,81 @@ Status import_registry(CenterStore& store, const std::string& cluster_text, cons
   return store.import_registry(cluster, tenants);
 }
 
+void GatedBackend::close(Call kind, size_t skip) {
+  std::lock_guard lock(mutex_);
+  closed_ = kind;
+  skip_ = skip;
+}
+
+GatedBackend::Call GatedBackend::wait_until_held() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return holding_; });
+  return *closed_;
+}
+
+void GatedBackend::open() {
+  std::lock_guard lock(mutex_);
+  closed_.reset();
+  changed_.notify_all();
+}
+
+size_t GatedBackend::calls(Call kind) const {
+  std::lock_guard lock(mutex_);
+  return calls_[static_cast<size_t>(kind)];
+}
+
+template <typename Work>
+auto GatedBackend::pass(Call kind, Work&& work) {
+  auto result = [&] {
+    std::lock_guard inner(inner_mutex_);
+    return work();
+  }();
+  std::unique_lock lock(mutex_);
+  ++calls_[static_cast<size_t>(kind)];
+  if (closed_ == kind && !holding_ && skip_ > 0) {
+    --skip_;
+  } else if (closed_ == kind && !holding_) {
+    holding_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return closed_ != kind; });
+    holding_ = false;
+  }
+  return result;
+}
+
+Result<SlurmJobId> GatedBackend::submit(const SubmitSpec& spec) {
+  return pass(Call::kSubmit, [&] { return inner_->submit(spec); });
+}
+Status GatedBackend::cancel(SlurmJobId id) {
+  return pass(Call::kCancel, [&] { return inner_->cancel(id); });
+}
+Status GatedBackend::hold(SlurmJobId id) {
+  return pass(Call::kHold, [&] { return inner_->hold(id); });
+}
+Status GatedBackend::release(SlurmJobId id) {
+  return pass(Call::kRelease, [&] { return inner_->release(id); });
+}
+Status GatedBackend::set_priority(SlurmJobId id, uint32_t priority) {
+  return pass(Call::kSetPriority, [&] { return inner_->set_priority(id, priority); });
+}
+Status GatedBackend::set_node_list(SlurmJobId id, const std::string& node_list) {
+  return pass(Call::kSetNodeList, [&] { return inner_->set_node_list(id, node_list); });
+}
+Result<std::vector<BackendNode>> GatedBackend::nodes() {
+  return pass(Call::kNodes, [&] { return inner_->nodes(); });
+}
+Result<std::vector<BackendJob>> GatedBackend::list_jobs() {
+  return pass(Call::kListJobs, [&] { return inner_->list_jobs(); });
+}
+Result<std::vector<AccountingRecord>> GatedBackend::accounting(const std::vector<SlurmJobId>& ids) {
+  return pass(Call::kAccounting, [&] { return inner_->accounting(ids); });
+}
+
 TestCenter::~TestCenter() {
+  if (gate) gate->open();  // a test that failed half-way must not leave a call waiting
   http.reset();
   center.reset();
+  gate.reset();
   backend.reset();
   store.reset();
   if (!dir.empty()) {
@@ -102,12 +174,19 @@ Status TestCenter::start(const std::string& prefix, const TestCenterOptions& opt
   store.emplace(std::move(opened));
   BITGOEUL_RETURN_IF_ERROR(import_registry(*store, cluster_toml(), tenants_toml(options.tenants)));
   backend.emplace(fake_nodes(), clock);
-  center.emplace(*store, *backend, clock, center_options());
-  if (options.http) http.emplace(*center, *store);
+  ClusterBackend* cluster = &*backend;
+  if (options.gated) cluster = &gate.emplace(*backend);
+  center.emplace(*store, *cluster, clock, center_options());
+  if (options.http) http.emplace(*center);
   return Status::ok();
 }
 
-CenterOptions TestCenter::center_options() const { return CenterOptions{(dir / "jobs").string(), 120}; }
+CenterOptions TestCenter::center_options() const {
+  CenterOptions options;
+  options.job_dir = (dir / "jobs").string();
+  options.lost_submission_s = 120;
+  return options;
+}
 
 Principal TestCenter::operator_principal() {
   Principal principal;

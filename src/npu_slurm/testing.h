@@ -9,8 +9,11 @@
 //            └─ organisation startup ─┬─ project startup-speech (maximum ATOM 2)
 //                                     └─ project lab-open (no maximum: it can fill the cluster, so jobs wait)
 
+#include <array>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,9 +44,57 @@ std::string tenants_toml(const TenantOptions& options = {});
 // Parses both texts (as cluster.toml and tenants.toml) and imports them into the store.
 Status import_registry(CenterStore& store, const std::string& cluster_text, const std::string& tenants_text);
 
+// A cluster backend in front of another, for concurrency tests: it counts the calls of each kind, and a call of a
+// kind the test closed does its work, then waits at the gate until the test opens it — as a slow Slurm command
+// would (sbatch has queued the job, squeue's answer is already taken, when it finally returns). Thread-safe: calls
+// into the backend behind it are serialised, as the controller serialises commands, but never while one waits at
+// the gate (another process's commands go on meanwhile).
+class GatedBackend final : public ClusterBackend {
+ public:
+  enum class Call { kSubmit, kCancel, kHold, kRelease, kSetPriority, kSetNodeList, kNodes, kListJobs, kAccounting };
+  static constexpr size_t kCallKinds = 9;
+
+  // REQUIRES: inner outlives the gate.
+  explicit GatedBackend(ClusterBackend& inner) : inner_(&inner) {}
+
+  // The next call of `kind` after `skip` more of them waits at the gate once its work is done, until open(); the
+  // calls before it and after it pass.
+  void close(Call kind, size_t skip = 0);
+  // Blocks until a call waits at the gate; returns its kind.
+  Call wait_until_held();
+  // Lets the waiting call (and any later one) through.
+  void open();
+  size_t calls(Call kind) const;
+
+  Result<SlurmJobId> submit(const SubmitSpec& spec) override;
+  Status cancel(SlurmJobId id) override;
+  Status hold(SlurmJobId id) override;
+  Status release(SlurmJobId id) override;
+  Status set_priority(SlurmJobId id, uint32_t priority) override;
+  Status set_node_list(SlurmJobId id, const std::string& node_list) override;
+  Result<std::vector<BackendNode>> nodes() override;
+  Result<std::vector<BackendJob>> list_jobs() override;
+  Result<std::vector<AccountingRecord>> accounting(const std::vector<SlurmJobId>& ids) override;
+
+ private:
+  // Runs `work` on the backend behind, counts it, then waits if its kind's gate is closed.
+  template <typename Work>
+  auto pass(Call kind, Work&& work);
+
+  ClusterBackend* inner_;
+  std::mutex inner_mutex_;    // one call into inner_ at a time
+  mutable std::mutex mutex_;  // guards the members below
+  std::condition_variable changed_;
+  std::array<size_t, kCallKinds> calls_{};
+  std::optional<Call> closed_;  // the kind whose next call (after skip_ more) waits
+  size_t skip_ = 0;
+  bool holding_ = false;        // a call waits at the gate
+};
+
 struct TestCenterOptions {
   TenantOptions tenants{};
-  bool http = false;  // also put the HTTP front (CenterHttp) over the center
+  bool http = false;   // also put the HTTP front (CenterHttp) over the center
+  bool gated = false;  // the center calls the fake cluster through a GatedBackend (member `gate`)
 };
 
 // A center on the fake cluster above. The members are public so that tests drive the clock, make the backend fail,
@@ -71,6 +122,7 @@ class TestCenter {
   SimulatedClock clock{kStart};
   std::optional<CenterStore> store;
   std::optional<FakeBackend> backend;
+  std::optional<GatedBackend> gate;  // with options.gated: in front of `backend`
   std::optional<Center> center;
   std::optional<CenterHttp> http;
 };
