@@ -3,8 +3,10 @@
 # its own cluster, clear of the other Slurm tests' ports): the operator issues tenant tokens over HTTP; two tenants
 # submit, list and cancel with curl; one tenant's job is invisible and untouchable to the other; quota refusals
 # never reach Slurm; hostile requests get a 4xx naming the field; the server is killed with SIGKILL and started
-# again with every job still served and jobs that ended meanwhile charged; SIGTERM stops it cleanly; every daemon
-# is stopped by its pid.
+# again with every job still served and jobs that ended meanwhile charged; while a submission's sbatch is held back
+# (a second server on the same store whose sbatch waits for a latch file), health, metrics and every tenant's reads
+# are answered and the submission completes once the latch opens; SIGTERM stops it cleanly; every daemon is stopped
+# by its pid.
 #   tests/npu_serve_test.sh BITGOEUL_EXECUTABLE
 # Exit 77 (skipped) when Slurm is not installed or we are not root, unless BITGOEUL_REQUIRE_SLURM=1 (CI).
 set -uo pipefail
@@ -18,7 +20,11 @@ start_local_slurm "npu serve" "${BITGOEUL_TEST_SERVE_SLURM_PORT:-29017}" sbatch 
 cd "$work" || exit 1
 
 pid=""
-stop_server() { if [ -n "$pid" ]; then kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""; fi; }
+slow_pid=""
+stop_server() {
+  if [ -n "$slow_pid" ]; then kill -9 "$slow_pid" 2>/dev/null; wait "$slow_pid" 2>/dev/null; slow_pid=""; fi
+  if [ -n "$pid" ]; then kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""; fi
+}
 trap 'stop_server; stop_slurm; rm -rf "$work"' EXIT
 
 "$bitgoeul" npu init --db "$work/center.sqlite" --cluster "$fixtures/cluster.toml" --tenants "$fixtures/tenants.toml" \
@@ -192,6 +198,49 @@ error_has "the refusal says revoked" "token: revoked ('bob')"
 call "" GET /metrics >/dev/null
 grep -q '^bitgoeul_npu_jobs{state="COMPLETED"} 2$' "$work/body" && grep -q '^bitgoeul_npu_syncs_total [1-9]' "$work/body" &&
   pass "metrics count jobs by state and syncs" || fail "metrics: $(cat "$work/body")"
+
+# --- Reads never wait for Slurm: a second server on the same store runs an sbatch that waits for a latch file
+# (bounded at 60 s). While the submission waits, every read is answered, and the submission is still waiting after
+# them (the latch is closed: this checks completion, not time); then the latch opens and it completes.
+mkdir -p "$work/slowbin"
+for c in squeue sacct scancel scontrol sinfo; do ln -s "$(command -v "$c")" "$work/slowbin/$c"; done
+printf '#!/bin/sh\nfor i in $(seq 1 600); do [ -e %s ] && break; sleep 0.1; done\nexec %s "$@"\n' \
+  "$work/latch" "$(command -v sbatch)" >"$work/slowbin/sbatch"
+chmod +x "$work/slowbin/sbatch"
+"$bitgoeul" npu serve --db "$work/center.sqlite" --slurm-bin "$work/slowbin" --listen 127.0.0.1:0 --sync-interval 1 \
+  >"$work/slow.log" 2>&1 &
+slow_pid=$!
+for _ in $(seq 1 200); do grep -q "^listening on" "$work/slow.log" && break; sleep 0.1; done
+slow_url="$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$work/slow.log")"
+if [ -n "$slow_url" ]; then
+  curl -s -o "$work/slow_post" -w '%{http_code}' -H "Authorization: Bearer $univ" \
+    --data-binary "$(job_body npu:rngd:1 1 latched 5)" "$slow_url/api/v1/jobs" >"$work/slow_status" &
+  post_pid=$!
+  # The submission's row is committed before sbatch runs: once it reads SUBMITTING, sbatch waits at the latch.
+  for _ in $(seq 1 100); do
+    curl -s -H "Authorization: Bearer $univ" "$slow_url/api/v1/jobs" | grep -q '"SUBMITTING"' && break
+    sleep 0.1
+  done
+  url_saved="$url"; url="$slow_url"
+  expect "health while sbatch waits" 200 "" GET /health
+  expect "metrics while sbatch waits" 200 "" GET /metrics
+  grep -q '^bitgoeul_npu_slurm_requests_waiting 1$' "$work/body" && pass "metrics count the submission waiting for Slurm" ||
+    fail "metrics count the submission waiting: $(grep slurm_requests "$work/body")"
+  expect "the operator lists jobs while sbatch waits" 200 "$operator" GET "/api/v1/jobs?all=1"
+  expect "univ-lab reads its job while sbatch waits" 200 "$univ" GET "/api/v1/jobs/$u1"
+  expect "usage while sbatch waits" 200 "$univ" GET /api/v1/usage
+  expect "tenants while sbatch waits" 200 "$operator" GET /api/v1/tenants
+  url="$url_saved"
+  if kill -0 "$post_pid" 2>/dev/null; then pass "the submission was still waiting for sbatch after those reads"; else
+    fail "the submission was still waiting for sbatch (it ended: $(cat "$work/slow_status") $(cat "$work/slow_post"))"; fi
+  touch "$work/latch"
+  wait "$post_pid"
+  [ "$(cat "$work/slow_status")" = 201 ] && pass "the latched submission completes (201)" ||
+    fail "the latched submission: HTTP $(cat "$work/slow_status"): $(cat "$work/slow_post")"
+  kill -TERM "$slow_pid"; wait "$slow_pid"; slow_pid=""
+else
+  fail "the second server starts: $(cat "$work/slow.log")"
+fi
 
 # --- SIGTERM stops the server cleanly.
 kill -TERM "$pid"

@@ -433,10 +433,15 @@ Result<JobRow> Center::submit(const Principal& caller, const SubmitRequest& requ
   {
     std::lock_guard lock(store_mutex_);
     BITGOEUL_ASSIGN_OR_RETURN(recorded, store_->set_submitted(id, *slurm_id));
+    if (!recorded) {
+      // Another process on the store got there first: its sync found the job in Slurm by name (the same id), or
+      // gave it up as lost while sbatch ran (past lost_submission_s).
+      BITGOEUL_ASSIGN_OR_RETURN(std::optional<JobRow> row, store_->job(id));
+      recorded = row && row->slurm_id == *slurm_id;
+    }
   }
   if (!recorded) {
-    // Another process on the store gave the job up as lost while sbatch ran (it waited past lost_submission_s):
-    // the store says REJECTED, so Slurm must not run it.
+    // The store says REJECTED: Slurm must not run it.
     (void)backend_->cancel(*slurm_id);
     return io_error("job {}: given up as lost while sbatch ran; Slurm job {} cancelled, submit again", raw(id),
                     raw(*slurm_id));

@@ -755,6 +755,53 @@ TEST_F(CenterGatedTest, APassNeverReleasesAJobAnotherProcessCancelledMeanwhile) 
   EXPECT_TRUE(after.charged);
 }
 
+TEST_F(CenterGatedTest, ASubmissionAnotherProcessRecoveredDuringSbatchStands) {
+  start_other_process(true);
+  // sbatch has queued the job but not returned; the other process's sync finds it in Slurm by its name.
+  gate->close(Call::kSubmit);
+  std::future<Result<JobRow>> submitted =
+      std::async(std::launch::async, [&] { return center->submit(univ_, request("npu:rngd:2", "60", 600)); });
+  const OpenOnExit open_on_exit{*gate};
+  ASSERT_EQ(gate->wait_until_held(), Call::kSubmit);
+  Result<SyncReport> report = other_->sync();
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  EXPECT_EQ(report->recovered, 1u);
+  gate->open();
+  // The submitter finds its own Slurm id recorded: the submission stands.
+  Result<JobRow> job = submitted.get();
+  ASSERT_TRUE(job.is_ok()) << job.status().to_string();
+  EXPECT_EQ(job->state, "RUNNING");
+  EXPECT_EQ(backend->submit_count(), 1u);
+}
+
+TEST_F(CenterGatedTest, ASubmissionAnotherProcessGaveUpAsLostIsCancelledInSlurm) {
+  start_other_process(true);
+  // sbatch has not reached the controller when the other process's sync, past the 120 s grace, gives the job up.
+  gate->close(Call::kSubmit, 0, /*before=*/true);
+  std::future<Result<JobRow>> submitted =
+      std::async(std::launch::async, [&] { return center->submit(univ_, request("npu:rngd:2", "60", 600)); });
+  const OpenOnExit open_on_exit{*gate};
+  ASSERT_EQ(gate->wait_until_held(), Call::kSubmit);
+  clock.advance(center_options().lost_submission_s + 1);
+  Result<SyncReport> report = other_->sync();
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  EXPECT_EQ(report->lost, 1u);
+  gate->open();
+  // sbatch then queues it, but the store says REJECTED: the submitter cancels it in Slurm and says so.
+  Result<JobRow> job = submitted.get();
+  ASSERT_FALSE(job.is_ok());
+  EXPECT_NE(job.status().message().find("given up as lost while sbatch ran; Slurm job 1 cancelled, submit again"),
+            std::string::npos)
+      << job.status().message();
+  const std::vector<BackendJob> live = *backend->list_jobs();
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live[0].state, JobState::kCancelled);
+  const std::vector<JobRow> rows = *store->jobs(false);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].state, "REJECTED");
+  EXPECT_EQ(rows[0].reason, "lost: never reached the cluster");
+}
+
 TEST_F(CenterGatedTest, ReadsAndTokensAreAnsweredWhileSbatchRuns) {
   gate->close(Call::kSubmit);
   std::future<Result<JobRow>> submitted =

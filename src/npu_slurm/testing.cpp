@@ -83,10 +83,11 @@ Status import_registry(CenterStore& store, const std::string& cluster_text, cons
   return store.import_registry(cluster, tenants);
 }
 
-void GatedBackend::close(Call kind, size_t skip) {
+void GatedBackend::close(Call kind, size_t skip, bool before) {
   std::lock_guard lock(mutex_);
   closed_ = kind;
   skip_ = skip;
+  before_ = before;
 }
 
 GatedBackend::Call GatedBackend::wait_until_held() {
@@ -106,22 +107,28 @@ size_t GatedBackend::calls(Call kind) const {
   return calls_[static_cast<size_t>(kind)];
 }
 
+void GatedBackend::hold_if_closed(Call kind, bool before) {
+  std::unique_lock lock(mutex_);
+  if (!before) ++calls_[static_cast<size_t>(kind)];
+  if (closed_ != kind || holding_ || before_ != before) return;
+  if (skip_ > 0) {
+    --skip_;
+    return;
+  }
+  holding_ = true;
+  changed_.notify_all();
+  changed_.wait(lock, [&] { return closed_ != kind; });
+  holding_ = false;
+}
+
 template <typename Work>
 auto GatedBackend::pass(Call kind, Work&& work) {
+  hold_if_closed(kind, true);
   auto result = [&] {
     std::lock_guard inner(inner_mutex_);
     return work();
   }();
-  std::unique_lock lock(mutex_);
-  ++calls_[static_cast<size_t>(kind)];
-  if (closed_ == kind && !holding_ && skip_ > 0) {
-    --skip_;
-  } else if (closed_ == kind && !holding_) {
-    holding_ = true;
-    changed_.notify_all();
-    changed_.wait(lock, [&] { return closed_ != kind; });
-    holding_ = false;
-  }
+  hold_if_closed(kind, false);
   return result;
 }
 

@@ -57,9 +57,10 @@ class GatedBackend final : public ClusterBackend {
   // REQUIRES: inner outlives the gate.
   explicit GatedBackend(ClusterBackend& inner) : inner_(&inner) {}
 
-  // The next call of `kind` after `skip` more of them waits at the gate once its work is done, until open(); the
-  // calls before it and after it pass.
-  void close(Call kind, size_t skip = 0);
+  // The next call of `kind` after `skip` more of them waits at the gate once its work is done (with `before`:
+  // before it does its work, as a command that has not reached the controller yet), until open(); the calls before
+  // it and after it pass.
+  void close(Call kind, size_t skip = 0, bool before = false);
   // Blocks until a call waits at the gate; returns its kind.
   Call wait_until_held();
   // Lets the waiting call (and any later one) through.
@@ -77,9 +78,11 @@ class GatedBackend final : public ClusterBackend {
   Result<std::vector<AccountingRecord>> accounting(const std::vector<SlurmJobId>& ids) override;
 
  private:
-  // Runs `work` on the backend behind, counts it, then waits if its kind's gate is closed.
+  // Runs `work` on the backend behind and counts it; waits before or after it if its kind's gate is closed.
   template <typename Work>
   auto pass(Call kind, Work&& work);
+  // Waits at the gate if the call is the one it holds (`before`: the call has not done its work yet).
+  void hold_if_closed(Call kind, bool before);
 
   ClusterBackend* inner_;
   std::mutex inner_mutex_;    // one call into inner_ at a time
@@ -88,6 +91,7 @@ class GatedBackend final : public ClusterBackend {
   std::array<size_t, kCallKinds> calls_{};
   std::optional<Call> closed_;  // the kind whose next call (after skip_ more) waits
   size_t skip_ = 0;
+  bool before_ = false;
   bool holding_ = false;        // a call waits at the gate
 };
 
