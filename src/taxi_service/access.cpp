@@ -83,6 +83,13 @@ const char* role_name(Role role) {
   return "unknown";
 }
 
+std::optional<Role> parse_role(std::string_view name) {
+  for (const Role role : {Role::kOperator, Role::kRegulator, Role::kVehicle, Role::kRider, Role::kGateway}) {
+    if (name == role_name(role)) return role;
+  }
+  return std::nullopt;
+}
+
 Result<AccessList> AccessList::read(const std::string& path) {
   BITGOEUL_ASSIGN_OR_RETURN(const ConfigValue document, parse_toml_file(path));
   ConfigReader root(document, path, "");
@@ -93,19 +100,11 @@ Result<AccessList> AccessList::read(const std::string& path) {
   for (ConfigReader& entry : entries) {
     BITGOEUL_ASSIGN_OR_RETURN(const std::string role_text, entry.string("role"));
     Principal principal;
-    if (role_text == "operator") {
-      principal.role = Role::kOperator;
-    } else if (role_text == "regulator") {
-      principal.role = Role::kRegulator;
-    } else if (role_text == "vehicle") {
-      principal.role = Role::kVehicle;
-    } else if (role_text == "rider") {
-      principal.role = Role::kRider;
-    } else if (role_text == "gateway") {
-      principal.role = Role::kGateway;
-    } else {
+    const std::optional<Role> role = parse_role(role_text);
+    if (!role) {
       return entry.error("role", fmt::format("unknown role '{}' (operator, regulator, vehicle, rider, gateway)", role_text));
     }
+    principal.role = *role;
     BITGOEUL_ASSIGN_OR_RETURN(principal.id, entry.string("id"));
     if (principal.id.empty() || principal.id.size() > 64 ||
         !std::all_of(principal.id.begin(), principal.id.end(),

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -21,6 +22,8 @@ namespace bitgoeul::taxi_service {
 
 enum class Role { kOperator, kRegulator, kVehicle, kRider, kGateway };
 const char* role_name(Role role);
+// The role `role_name` calls `name`, if any.
+std::optional<Role> parse_role(std::string_view name);
 
 // What a role may do: one action per operation of the API. This table is the only statement of it: the service
 // authorises each call by `role_may(role, action)`, and GET /api/v1/whoami lists `actions_of(role)`. Acting on a

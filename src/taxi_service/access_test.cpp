@@ -66,6 +66,15 @@ TEST(Actions, EachHasOneNameAndSomeRoleTheRegulatorOnlyReads) {
   EXPECT_EQ(actions_of(Role::kRider).size(), 6u);
 }
 
+TEST(Roles, NamesReadBackAndNothingElseIsARole) {
+  for (const Role role : {Role::kOperator, Role::kRegulator, Role::kVehicle, Role::kRider, Role::kGateway}) {
+    EXPECT_EQ(parse_role(role_name(role)), role);
+  }
+  for (const char* name : {"", "admin", "Operator", "operator:", " rider", "unknown"}) {
+    EXPECT_EQ(parse_role(name), std::nullopt) << name;
+  }
+}
+
 TEST(AccessList, BadFilesAreNamed) {
   const std::string h = *token_hash("t");
   const std::vector<std::pair<std::string, std::string>> cases = {

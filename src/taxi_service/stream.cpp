@@ -5,7 +5,13 @@
 namespace bitgoeul::taxi_service {
 namespace {
 
-bool is_watcher(const std::string& tag) { return tag.starts_with("operator:") || tag.starts_with("regulator:"); }
+// The fleet, and what only operators are told, go to every role the actions table lets read the fleet.
+bool is_watcher(const std::string& tag) {
+  const size_t colon = tag.find(':');
+  if (colon == std::string::npos) return false;
+  const std::optional<Role> role = parse_role(std::string_view(tag).substr(0, colon));
+  return role && role_may(*role, Action::kViewFleet);
+}
 
 }  // namespace
 
