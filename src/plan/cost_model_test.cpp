@@ -1,4 +1,5 @@
 #include "plan/cost_model.h"
+#include "plan/testing.h"
 
 #include <filesystem>
 #include <fstream>
@@ -8,13 +9,7 @@
 namespace bitgoeul::plan {
 namespace {
 
-std::string write_file(const std::string& name, const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / "bitgoeul_cost_model_test";
-  std::filesystem::create_directories(dir);
-  const auto path = dir / name;
-  std::ofstream(path) << text;
-  return path.string();
-}
+using testing::write_file;
 
 const std::string kExamples = std::string(BITGOEUL_SOURCE_DIR) + "/examples/plan/";
 

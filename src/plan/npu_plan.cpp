@@ -21,8 +21,6 @@
 namespace bitgoeul::plan {
 namespace {
 
-constexpr size_t kMaxPoints = 100000;
-
 // Nearest-rank percentile of sorted values, as npu/metrics.h defines them.
 double nearest_rank(const std::vector<double>& sorted, double q) {
   if (sorted.empty()) return 0.0;
@@ -292,13 +290,13 @@ Result<std::unique_ptr<NpuPlanner>> NpuPlanner::create(const NpuSweep& sweep) {
         extended[type.name] = count;
         next.push_back(std::move(extended));
       }
-      if (next.size() > kMaxPoints) return invalid_input("{}: the node axes make more than {} mixes", sweep.path, kMaxPoints);
+      if (next.size() > kMaxSweepPoints) return invalid_input("{}: the node axes make more than {} mixes", sweep.path, kMaxSweepPoints);
     }
     mixes = std::move(next);
   }
   const size_t total = sweep.growth.size() * sweep.policies.size() * mixes.size();
-  if (total > kMaxPoints) {
-    return invalid_input("{}: the axes make {} points; at most {} are allowed", sweep.path, total, kMaxPoints);
+  if (total > kMaxSweepPoints) {
+    return invalid_input("{}: the axes make {} points; at most {} are allowed", sweep.path, total, kMaxSweepPoints);
   }
 
   std::string inputs_text;

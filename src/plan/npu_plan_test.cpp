@@ -7,19 +7,13 @@
 #include <gtest/gtest.h>
 
 #include "npu/cluster_file.h"
+#include "plan/testing.h"
 
 namespace bitgoeul::plan {
 namespace {
 
-const std::string kSource = BITGOEUL_SOURCE_DIR;
-
-std::string write_file(const std::string& name, const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / "bitgoeul_npu_plan_test";
-  std::filesystem::create_directories(dir);
-  const auto path = dir / name;
-  std::ofstream(path) << text;
-  return path.string();
-}
+using testing::write_file;
+using testing::kSource;
 
 // One device type "NPU", nodes of 4 cards, and a type "GPU" nobody asks for.
 const char* const kCluster = R"(name = "tiny"
@@ -72,7 +66,7 @@ std::string jobs_csv() {
   return csv;
 }
 
-std::string sweep_text(const std::string& axes, const std::string& target = "max_wait_p95_s = 1800\n",
+std::string npu_sweep_text(const std::string& axes, const std::string& target = "max_wait_p95_s = 1800\n",
                        const std::string& workload = "") {
   return "cluster = \"" + write_file("cluster.toml", kCluster) + "\"\ncost_model = \"" +
          write_file("costs.toml", kCosts) + "\"\n[workload]\n" +
@@ -94,21 +88,21 @@ TEST(NpuSweep, TheShippedSweepReads) {
 
 TEST(NpuSweep, MistakesAreNamedWithLineAndKey) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {sweep_text("policy = [\"lottery\"]\n"), "axes.policy: unknown policy 'lottery'"},
-      {sweep_text("policy = [\"fifo\", \"fifo\"]\n"), "policy 'fifo' listed twice"},
-      {sweep_text("[axes.nodes]\nNPU = []\n"), "axes.nodes.NPU: expected a non-empty array"},
-      {sweep_text("[axes.nodes]\nNPU = [1, -2]\n"), "axes.nodes.NPU: node counts must be whole numbers"},
-      {sweep_text("[axes.nodes]\nNPU = [1.5]\n"), "axes.nodes.NPU: node counts must be whole numbers"},
-      {sweep_text("[axes.nodes]\nNPU = [1, 1]\n"), "axes.nodes.NPU: node counts must be distinct"},
-      {sweep_text("[axes.nodes]\nNPU = \"many\"\n"), "axes.nodes.NPU: expected a non-empty array"},
-      {sweep_text("", "max_wait_p95_s = 0\n"), "target.max_wait_p95_s: must be a positive"},
-      {sweep_text("", "min_finished = 2\n"), "target.min_finished: must be a share"},
-      {sweep_text("", "", "seed = 1\n"), "give either trace = \"FILE\" or synthetic = NUMBER_OF_JOBS"},
-      {sweep_text("", "", "trace = \"a.csv\"\nsynthetic = 5\n"), "give either trace"},
-      {sweep_text("", "", "synthetic = 5\n"), "workload.runtimes: synthetic jobs need runtimes"},
-      {sweep_text("", "", "synthetic = -5\nruntimes = \"r.csv\"\n"), "workload.synthetic: must be between"},
-      {sweep_text("", "", "trace = \"a.csv\"\ngrowth = [0]\n"), "workload.growth: multiplier 0"},
-      {sweep_text("", "", "trace = \"a.csv\"\ngrowht = [2]\n"), "workload.growht: unknown key"},
+      {npu_sweep_text("policy = [\"lottery\"]\n"), "axes.policy: unknown policy 'lottery'"},
+      {npu_sweep_text("policy = [\"fifo\", \"fifo\"]\n"), "policy 'fifo' listed twice"},
+      {npu_sweep_text("[axes.nodes]\nNPU = []\n"), "axes.nodes.NPU: expected a non-empty array"},
+      {npu_sweep_text("[axes.nodes]\nNPU = [1, -2]\n"), "axes.nodes.NPU: node counts must be whole numbers"},
+      {npu_sweep_text("[axes.nodes]\nNPU = [1.5]\n"), "axes.nodes.NPU: node counts must be whole numbers"},
+      {npu_sweep_text("[axes.nodes]\nNPU = [1, 1]\n"), "axes.nodes.NPU: node counts must be distinct"},
+      {npu_sweep_text("[axes.nodes]\nNPU = \"many\"\n"), "axes.nodes.NPU: expected a non-empty array"},
+      {npu_sweep_text("", "max_wait_p95_s = 0\n"), "target.max_wait_p95_s: must be a positive"},
+      {npu_sweep_text("", "min_finished = 2\n"), "target.min_finished: must be a share"},
+      {npu_sweep_text("", "", "seed = 1\n"), "give either trace = \"FILE\" or synthetic = NUMBER_OF_JOBS"},
+      {npu_sweep_text("", "", "trace = \"a.csv\"\nsynthetic = 5\n"), "give either trace"},
+      {npu_sweep_text("", "", "synthetic = 5\n"), "workload.runtimes: synthetic jobs need runtimes"},
+      {npu_sweep_text("", "", "synthetic = -5\nruntimes = \"r.csv\"\n"), "workload.synthetic: must be between"},
+      {npu_sweep_text("", "", "trace = \"a.csv\"\ngrowth = [0]\n"), "workload.growth: multiplier 0"},
+      {npu_sweep_text("", "", "trace = \"a.csv\"\ngrowht = [2]\n"), "workload.growht: unknown key"},
       {"cluster = \"c.toml\"\ncost_model = \"m.toml\"\nplacement = \"random\"\n", ":3: placement: unknown placement"},
       {"cost_model = \"m.toml\"\n", "missing required key 'cluster'"},
   };
@@ -118,7 +112,7 @@ TEST(NpuSweep, MistakesAreNamedWithLineAndKey) {
     EXPECT_NE(sweep.status().message().find(expected), std::string::npos)
         << text << " -> " << sweep.status().to_string();
   }
-  auto unknown_type = read_npu_sweep(write_file("typo.toml", sweep_text("[axes.nodes]\nTPU = [1]\n")));
+  auto unknown_type = read_npu_sweep(write_file("typo.toml", npu_sweep_text("[axes.nodes]\nTPU = [1]\n")));
   ASSERT_TRUE(unknown_type.is_ok());
   auto planner = NpuPlanner::create(*unknown_type);
   ASSERT_FALSE(planner.is_ok());
@@ -176,7 +170,7 @@ TEST(ScaleWorkload, GrowthCopiesJobsWithinTheJitter) {
 // Eight one-hour jobs at once: one node of four cards makes half of them wait an hour, two nodes none; without
 // NPU nodes the jobs cannot run at all. The cheapest mix meeting "p95 wait ≤ 30 min" is two nodes.
 TEST(NpuPlanner, ChoosesTheCheapestMixMeetingTheTarget) {
-  auto sweep = read_npu_sweep(write_file("tiny.toml", sweep_text("policy = [\"fifo\"]\n[axes.nodes]\nNPU = [0, 1, 2, 3]\n")));
+  auto sweep = read_npu_sweep(write_file("tiny.toml", npu_sweep_text("policy = [\"fifo\"]\n[axes.nodes]\nNPU = [0, 1, 2, 3]\n")));
   ASSERT_TRUE(sweep.is_ok()) << sweep.status().to_string();
   auto planner = NpuPlanner::create(*sweep);
   ASSERT_TRUE(planner.is_ok()) << planner.status().to_string();
@@ -216,7 +210,7 @@ TEST(NpuPlanner, SyntheticGrowthAddsJobsAndTenantsMustFit) {
   const std::string runtimes = write_file("runtimes.csv", "runtime\n60\n600\n3600\n7200\n");
   auto sweep = read_npu_sweep(write_file(
       "synthetic.toml",
-      sweep_text("[axes.nodes]\nNPU = [1, 2]\n", "max_wait_p95_s = 3600\n",
+      npu_sweep_text("[axes.nodes]\nNPU = [1, 2]\n", "max_wait_p95_s = 3600\n",
                  "synthetic = 50\nruntimes = \"" + runtimes + "\"\ngrowth = [1, 2]\n")));
   ASSERT_TRUE(sweep.is_ok()) << sweep.status().to_string();
   auto planner = NpuPlanner::create(*sweep);

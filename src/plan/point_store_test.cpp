@@ -1,4 +1,5 @@
 #include "plan/point_store.h"
+#include "plan/testing.h"
 
 #include <filesystem>
 #include <fstream>
@@ -9,20 +10,8 @@
 namespace bitgoeul::plan {
 namespace {
 
-std::string fresh_path(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / "bitgoeul_point_store_test";
-  std::filesystem::create_directories(dir);
-  const auto path = dir / name;
-  std::filesystem::remove(path);
-  return path.string();
-}
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::read_all;
+using testing::fresh_path;
 
 TEST(Fingerprint, IsFnv1aAndKeysDependOnSweepAndParameters) {
   EXPECT_EQ(fingerprint(""), "cbf29ce484222325");  // the FNV-1a 64 offset basis

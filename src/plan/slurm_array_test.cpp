@@ -1,4 +1,5 @@
 #include "plan/slurm_array.h"
+#include "plan/testing.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -10,27 +11,14 @@
 namespace bitgoeul::plan {
 namespace {
 
+using testing::read_all;
+using testing::make_points;
+
 std::string fresh_dir(const std::string& name) {
   const auto dir = std::filesystem::temp_directory_path() / "bitgoeul_slurm_array_test" / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();
-}
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<SweepPoint> make_points(size_t n) {
-  std::vector<SweepPoint> points;
-  for (size_t i = 0; i < n; ++i) {
-    nlohmann::json params = {{"x", i}};
-    points.push_back({point_key("sweep", params), params});
-  }
-  return points;
 }
 
 TEST(SlurmArray, TheScriptQuotesEveryPathAndPicksItsPointByTaskId) {

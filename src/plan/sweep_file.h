@@ -13,6 +13,9 @@
 
 namespace bitgoeul::plan {
 
+// Most points one sweep may have: a bound on a typo's cost (an axis of 1..1000000), far above any real study.
+constexpr size_t kMaxSweepPoints = 100000;
+
 // `path` as written in the file at `base_file`: relative paths resolve against that file's folder.
 inline std::string resolve(const std::string& base_file, const std::string& path) {
   if (path.empty() || std::filesystem::path(path).is_absolute()) return path;

@@ -1,4 +1,5 @@
 #include "plan/sweep_runner.h"
+#include "plan/testing.h"
 
 #include <atomic>
 #include <filesystem>
@@ -9,22 +10,8 @@
 namespace bitgoeul::plan {
 namespace {
 
-std::string fresh_path(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / "bitgoeul_sweep_runner_test";
-  std::filesystem::create_directories(dir);
-  const auto path = dir / name;
-  std::filesystem::remove(path);
-  return path.string();
-}
-
-std::vector<SweepPoint> make_points(size_t n) {
-  std::vector<SweepPoint> points;
-  for (size_t i = 0; i < n; ++i) {
-    nlohmann::json params = {{"x", i}};
-    points.push_back({point_key("sweep", params), params});
-  }
-  return points;
-}
+using testing::fresh_path;
+using testing::make_points;
 
 // A point's "simulation": some arithmetic on its parameter only.
 Result<nlohmann::json> square(const std::vector<SweepPoint>& points, size_t index) {

@@ -21,8 +21,6 @@
 namespace bitgoeul::plan {
 namespace {
 
-constexpr size_t kMaxPoints = 100000;
-
 const std::vector<taxi::DispatchPolicy> kPolicies = {taxi::DispatchPolicy::kNearestIdle,
                                                      taxi::DispatchPolicy::kBatchMatching,
                                                      taxi::DispatchPolicy::kInsertion, taxi::DispatchPolicy::kRtv};
@@ -202,8 +200,8 @@ Result<std::unique_ptr<TaxiPlanner>> TaxiPlanner::create(const TaxiSweep& sweep)
   const TaxiSweep& s = planner->sweep_;
   const size_t fleets = s.fleet_bisect ? 1 : s.fleets.size();
   const size_t total = s.demand_levels.size() * s.policies.size() * s.capacities.size() * fleets;
-  if (total > kMaxPoints) {
-    return invalid_input("{}: the axes make {} points; at most {} are allowed", sweep.path, total, kMaxPoints);
+  if (total > kMaxSweepPoints) {
+    return invalid_input("{}: the axes make {} points; at most {} are allowed", sweep.path, total, kMaxSweepPoints);
   }
 
   BITGOEUL_ASSIGN_OR_RETURN(planner->world_, taxi::load_scenario_world(scenario));

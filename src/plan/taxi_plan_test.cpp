@@ -1,4 +1,5 @@
 #include "plan/taxi_plan.h"
+#include "plan/testing.h"
 
 #include <filesystem>
 #include <fstream>
@@ -8,17 +9,10 @@
 namespace bitgoeul::plan {
 namespace {
 
-const std::string kSource = BITGOEUL_SOURCE_DIR;
+using testing::write_file;
+using testing::kSource;
 
-std::string write_file(const std::string& name, const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / "bitgoeul_taxi_plan_test";
-  std::filesystem::create_directories(dir);
-  const auto path = dir / name;
-  std::ofstream(path) << text;
-  return path.string();
-}
-
-std::string sweep_text(const std::string& axes, const std::string& target = "min_served = 0.9\n") {
+std::string taxi_sweep_text(const std::string& axes, const std::string& target = "min_served = 0.9\n") {
   return "scenario = \"" + kSource + "/scenarios/pilot-zone.toml\"\ncost_model = \"" + kSource +
          "/examples/plan/taxi-cost-model.toml\"\n[axes]\n" + axes + "[target]\n" + target;
 }
@@ -37,19 +31,19 @@ TEST(TaxiSweep, TheShippedSweepReads) {
 
 TEST(TaxiSweep, MistakesAreNamedWithLineAndKey) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {sweep_text("capacity = [4]\n"), "missing required key 'axes.fleet'"},
-      {sweep_text("fleet = []\n"), "axes.fleet: give at least one fleet size"},
-      {sweep_text("fleet = [10, 0]\n"), "axes.fleet: value 2 (0) must be a whole number between 1"},
-      {sweep_text("fleet = [10.5]\n"), "axes.fleet: value 1 (10.5) must be a whole number"},
-      {sweep_text("fleet = [10, 10]\n"), "axes.fleet: values must be distinct"},
-      {sweep_text("fleet = [\"ten\"]\n"), "axes.fleet"},
-      {sweep_text("fleet = [10]\npolicy = [\"fastest\"]\n"), "axes.policy: unknown policy 'fastest'"},
-      {sweep_text("fleet = [10]\npolicy = [\"rtv\", \"rtv\"]\n"), "policy 'rtv' listed twice"},
-      {sweep_text("fleet = [10]\ndemand = [0]\n"), "axes.demand: multiplier 0 must be above 0"},
-      {sweep_text("fleet = [10]\ndemand = [1e308, 1]\n"), "axes.demand: multiplier"},
-      {sweep_text("fleet = [10]\nfleets = [3]\n"), "axes.fleets: unknown key"},
-      {sweep_text("fleet = [10]\n", "min_served = 95\n"), "target.min_served: must be a share between 0 and 1"},
-      {sweep_text("fleet = [10]\n", "max_wait_p95_s = -1\n"), "target.max_wait_p95_s: must be a positive"},
+      {taxi_sweep_text("capacity = [4]\n"), "missing required key 'axes.fleet'"},
+      {taxi_sweep_text("fleet = []\n"), "axes.fleet: give at least one fleet size"},
+      {taxi_sweep_text("fleet = [10, 0]\n"), "axes.fleet: value 2 (0) must be a whole number between 1"},
+      {taxi_sweep_text("fleet = [10.5]\n"), "axes.fleet: value 1 (10.5) must be a whole number"},
+      {taxi_sweep_text("fleet = [10, 10]\n"), "axes.fleet: values must be distinct"},
+      {taxi_sweep_text("fleet = [\"ten\"]\n"), "axes.fleet"},
+      {taxi_sweep_text("fleet = [10]\npolicy = [\"fastest\"]\n"), "axes.policy: unknown policy 'fastest'"},
+      {taxi_sweep_text("fleet = [10]\npolicy = [\"rtv\", \"rtv\"]\n"), "policy 'rtv' listed twice"},
+      {taxi_sweep_text("fleet = [10]\ndemand = [0]\n"), "axes.demand: multiplier 0 must be above 0"},
+      {taxi_sweep_text("fleet = [10]\ndemand = [1e308, 1]\n"), "axes.demand: multiplier"},
+      {taxi_sweep_text("fleet = [10]\nfleets = [3]\n"), "axes.fleets: unknown key"},
+      {taxi_sweep_text("fleet = [10]\n", "min_served = 95\n"), "target.min_served: must be a share between 0 and 1"},
+      {taxi_sweep_text("fleet = [10]\n", "max_wait_p95_s = -1\n"), "target.max_wait_p95_s: must be a positive"},
       {"cost_model = \"x.toml\"\n[axes]\nfleet = [1]\n[target]\n", "missing required key 'scenario'"},
       {"scenario = \"s.toml\"\ncost_model = \"c.toml\"\n[target]\n", "missing [axes]"},
       {"scenario = \"s.toml\"\ncost_model = \"c.toml\"\n[axes]\nfleet = [1]\n", "missing [target]"},
@@ -63,7 +57,7 @@ TEST(TaxiSweep, MistakesAreNamedWithLineAndKey) {
     EXPECT_NE(sweep.status().message().find("bad.toml"), std::string::npos) << sweep.status().to_string();
   }
   auto huge = read_taxi_sweep(write_file(
-      "huge.toml", sweep_text("fleet = [" + [] {
+      "huge.toml", taxi_sweep_text("fleet = [" + [] {
         std::string list;
         for (int i = 1; i <= 2000; ++i) list += std::to_string(i) + ",";
         return list;
@@ -107,7 +101,7 @@ TEST(ScaleTripRecords, KeepsThinsOrCopiesEachRecordBySeed) {
 // the large one can. Two workers give exactly what one gives.
 TEST(TaxiPlanner, PilotSweepFindsTheSmallestFleetAndIsTheSameWithTwoWorkers) {
   const std::string path = write_file(
-      "tiny.toml", sweep_text("fleet = [3, 30]\npolicy = [\"nearest_idle\"]\ndemand = [0.5]\n",
+      "tiny.toml", taxi_sweep_text("fleet = [3, 30]\npolicy = [\"nearest_idle\"]\ndemand = [0.5]\n",
                               "min_served = 0.9\nmax_wait_p95_s = 600\n"));
   auto sweep = read_taxi_sweep(path);
   ASSERT_TRUE(sweep.is_ok()) << sweep.status().to_string();
@@ -181,7 +175,7 @@ TEST(TaxiPlanner, BisectionFindsWhatTheFullSweepFinds) {
   std::string every;
   for (int fleet = 3; fleet <= 40; ++fleet) every += std::to_string(fleet) + ",";
   auto grid_sweep = read_taxi_sweep(write_file(
-      "grid.toml", sweep_text("fleet = [" + every + "]\npolicy = [\"nearest_idle\"]\ndemand = [0.3]\n", target)));
+      "grid.toml", taxi_sweep_text("fleet = [" + every + "]\npolicy = [\"nearest_idle\"]\ndemand = [0.3]\n", target)));
   ASSERT_TRUE(grid_sweep.is_ok()) << grid_sweep.status().to_string();
   auto grid = TaxiPlanner::create(*grid_sweep);
   ASSERT_TRUE(grid.is_ok()) << grid.status().to_string();
@@ -194,7 +188,7 @@ TEST(TaxiPlanner, BisectionFindsWhatTheFullSweepFinds) {
   ASSERT_TRUE(smallest.has_value());
 
   auto bisect_sweep = read_taxi_sweep(write_file(
-      "bisect.toml", sweep_text("fleet_bisect = [3, 40]\npolicy = [\"nearest_idle\"]\ndemand = [0.3]\n", target)));
+      "bisect.toml", taxi_sweep_text("fleet_bisect = [3, 40]\npolicy = [\"nearest_idle\"]\ndemand = [0.3]\n", target)));
   ASSERT_TRUE(bisect_sweep.is_ok()) << bisect_sweep.status().to_string();
   auto model = read_taxi_cost_model(bisect_sweep->cost_model);
   ASSERT_TRUE(model.is_ok());
@@ -248,11 +242,11 @@ TEST(TaxiPlanner, BisectionFindsWhatTheFullSweepFinds) {
 
 TEST(TaxiSweep, BisectionRangeMistakes) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {sweep_text("fleet_bisect = [10]\n"), "axes.fleet_bisect: expected [smallest, largest]"},
-      {sweep_text("fleet_bisect = [10, 20, 30]\n"), "axes.fleet_bisect: expected [smallest, largest]"},
-      {sweep_text("fleet_bisect = [10, 10]\n"), "axes.fleet_bisect: values must be distinct"},
-      {sweep_text("fleet_bisect = [0, 10]\n"), "axes.fleet_bisect: value 1 (0) must be a whole number"},
-      {sweep_text("fleet = [5]\nfleet_bisect = [1, 10]\n"), "give fleet (sizes to sweep) or fleet_bisect, not both"},
+      {taxi_sweep_text("fleet_bisect = [10]\n"), "axes.fleet_bisect: expected [smallest, largest]"},
+      {taxi_sweep_text("fleet_bisect = [10, 20, 30]\n"), "axes.fleet_bisect: expected [smallest, largest]"},
+      {taxi_sweep_text("fleet_bisect = [10, 10]\n"), "axes.fleet_bisect: values must be distinct"},
+      {taxi_sweep_text("fleet_bisect = [0, 10]\n"), "axes.fleet_bisect: value 1 (0) must be a whole number"},
+      {taxi_sweep_text("fleet = [5]\nfleet_bisect = [1, 10]\n"), "give fleet (sizes to sweep) or fleet_bisect, not both"},
   };
   for (const auto& [text, expected] : cases) {
     auto sweep = read_taxi_sweep(write_file("bad_bisect.toml", text));

@@ -10,22 +10,13 @@
 #include "road/dijkstra.h"
 #include "road/synthetic_grid.h"
 #include "road/osm_import.h"
+#include "road/testing.h"
 
 namespace bitgoeul::road {
 namespace {
 
-constexpr TravelTimeMs kS = 1000;
-
-TravelTimeMs checked_path_time(const RoadGraph& graph, const std::vector<EdgeId>& edges, NodeId source, NodeId target) {
-  NodeId at = source;
-  TravelTimeMs total = 0;
-  for (EdgeId e : edges) {
-    if (graph.tail[e] != at) return kInfiniteTime;
-    total += graph.travel_time_ms[e];
-    at = graph.head[e];
-  }
-  return at == target ? total : kInfiniteTime;
-}
+using testing::kS;
+using testing::checked_path_time;
 
 // The real map `name` from the shared data directory, imported; std::nullopt (test skipped) if absent.
 std::optional<RoadGraph> imported_test_map(const std::string& name) {

@@ -3,23 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "road/synthetic_grid.h"
+#include "road/testing.h"
 
 namespace bitgoeul::road {
 namespace {
 
-constexpr TravelTimeMs kS = 1000;  // one second in ms
-
-// Sum of travel times along `edges`, or kInfiniteTime if they are not consecutive from `source` to `target`.
-TravelTimeMs checked_path_time(const RoadGraph& graph, const std::vector<EdgeId>& edges, NodeId source, NodeId target) {
-  NodeId at = source;
-  TravelTimeMs total = 0;
-  for (EdgeId e : edges) {
-    if (graph.tail[e] != at) return kInfiniteTime;
-    total += graph.travel_time_ms[e];
-    at = graph.head[e];
-  }
-  return at == target ? total : kInfiniteTime;
-}
+using testing::kS;
+using testing::checked_path_time;
 
 DrawnGraph town() {
   // The fast way from A to C is round by D and E; B -> C is one-way and slow.

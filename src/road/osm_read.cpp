@@ -26,16 +26,13 @@
 #include <osmium/visitor.hpp>
 
 #include "core/progress.h"
+#include "road/osm_tags.h"
 #include "road/osm_xml_filter.h"
 
 namespace bitgoeul::road {
 namespace {
 
 constexpr double kNoCoordinate = std::numeric_limits<double>::quiet_NaN();
-
-bool is_one_of(std::string_view value, std::initializer_list<std::string_view> options) {
-  return std::find(options.begin(), options.end(), value) != options.end();
-}
 
 // Collects the elements; counts what it skips. Runs on the thread that drains the libosmium Reader.
 class Collector : public osmium::handler::Handler {

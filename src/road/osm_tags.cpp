@@ -10,13 +10,6 @@
 namespace bitgoeul::road {
 namespace {
 
-bool is_one_of(std::string_view value, std::initializer_list<std::string_view> options) {
-  for (std::string_view option : options) {
-    if (value == option) return true;
-  }
-  return false;
-}
-
 std::string_view tag(const osmium::TagList& tags, const char* key) {
   const char* value = tags.get_value_by_key(key);
   return value != nullptr ? std::string_view(value) : std::string_view();

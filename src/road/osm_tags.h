@@ -2,6 +2,7 @@
 // Private to the importer: which OSM ways a car may drive, in which directions and how fast. One function per tag
 // rule family so each rule can be read (and tested through the importer) on its own.
 
+#include <initializer_list>
 #include <optional>
 #include <string_view>
 
@@ -12,6 +13,14 @@ class TagList;
 }
 
 namespace bitgoeul::road {
+
+// Whether a tag's value is one of `options`.
+inline bool is_one_of(std::string_view value, std::initializer_list<std::string_view> options) {
+  for (std::string_view option : options) {
+    if (value == option) return true;
+  }
+  return false;
+}
 
 // How a car may use a way. Speeds are km/h; a direction a car may not drive has speed 0.
 struct WayProfile {

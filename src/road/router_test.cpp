@@ -6,17 +6,13 @@
 
 #include "road/dijkstra.h"
 #include "road/synthetic_grid.h"
+#include "road/testing.h"
 
 namespace bitgoeul::road {
 namespace {
 
-constexpr TravelTimeMs kS = 1000;
-
-ContractionHierarchy hierarchy(const RoadGraph& graph) {
-  ChBuildOptions options;
-  options.show_progress = false;
-  return ContractionHierarchy::build(graph, options);
-}
+using testing::kS;
+using testing::hierarchy;
 
 // The point `fraction` of the way from `a` to `b`, `north_m` metres north of the line.
 geo::LatLon between(const geo::LatLon& a, const geo::LatLon& b, double fraction, double north_m = 2.0) {

@@ -7,17 +7,13 @@
 #include "road/ch_query.h"
 #include "road/dijkstra.h"
 #include "road/synthetic_grid.h"
+#include "road/testing.h"
 
 namespace bitgoeul::road {
 namespace {
 
-constexpr TravelTimeMs kS = 1000;
-
-ContractionHierarchy hierarchy(const RoadGraph& graph) {
-  ChBuildOptions options;
-  options.show_progress = false;
-  return ContractionHierarchy::build(graph, options);
-}
+using testing::kS;
+using testing::hierarchy;
 
 TEST(TravelTimeMatrix, SmallTownTable) {
   // One-way B -> C; everything else two-way.

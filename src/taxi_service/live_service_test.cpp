@@ -18,15 +18,14 @@
 #include "taxi/rules/permit.h"
 #include "taxi_service/service.h"
 #include "taxi_service/service_store.h"
+#include "taxi_service/testing.h"
 
 namespace bitgoeul::taxi_service {
 namespace {
 
 using nlohmann::json;
 
-int64_t seoul(int hour, int minute) {
-  return taxi::rules::midnight_s({2026, 11, 25}) + hour * 3600 + minute * 60 - 9 * 3600;
-}
+using testing::seoul;
 
 // Inside the pilot zone: a ride from near stop S14 to near stop S44.
 constexpr const char* kRide = R"({"origin":{"lat":37.5102,"lon":127.1101},"destination":{"lat":37.5249,"lon":127.1098}})";

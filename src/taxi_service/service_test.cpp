@@ -11,16 +11,14 @@
 
 #include "core/token.h"
 #include "taxi/rules/permit.h"
+#include "taxi_service/testing.h"
 
 namespace bitgoeul::taxi_service {
 namespace {
 
 using nlohmann::json;
 
-// Seconds since the epoch (UTC) of a local time in Seoul (UTC+9) on 2026-11-25.
-int64_t seoul(int hour, int minute) {
-  return taxi::rules::midnight_s({2026, 11, 25}) + hour * 3600 + minute * 60 - 9 * 3600;
-}
+using testing::seoul;
 
 class ServiceTest : public ::testing::Test {
  protected:

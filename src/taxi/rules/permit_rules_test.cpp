@@ -12,11 +12,11 @@ namespace bitgoeul::taxi::rules {
 namespace {
 
 using testing::everyday_permit;
+using testing::kH;
+using testing::kWednesday;
 using testing::rectangle;
 
-constexpr double kH = 3600.0;
 const geo::Zone kArea = rectangle("pilot", {35.10, 126.80}, {35.20, 126.90});
-constexpr Date kWednesday{2026, 11, 25};
 
 TripRequest trip(double time_s, geo::LatLon from, geo::LatLon to) {
   TripRequest request;

@@ -16,8 +16,8 @@
 namespace bitgoeul::taxi::rules {
 namespace {
 
-constexpr double kH = 3600.0;
-constexpr Date kWednesday{2026, 11, 25};
+using testing::kH;
+using testing::kWednesday;
 
 road::RoadGraph city() {
   road::SyntheticGridOptions grid;

@@ -8,6 +8,9 @@
 
 namespace bitgoeul::taxi::rules::testing {
 
+inline constexpr double kH = 3600.0;                 // an hour in seconds
+inline constexpr Date kWednesday{2026, 11, 25};      // a working day in the holiday list's years
+
 inline geo::Zone rectangle(const std::string& id, geo::LatLon south_west, geo::LatLon north_east) {
   geo::Zone zone;
   zone.id = id;
