@@ -34,10 +34,11 @@ function(bitgoeul_library)
   target_link_libraries(bitgoeul_${ARG_NAME} PUBLIC ${ARG_DEPENDS} PRIVATE ${ARG_PRIVATE_DEPENDS})
 endfunction()
 
-# bitgoeul_test(NAME road_test SOURCES x_test.cpp ... DEPENDS bitgoeul_road ...)
-# Unit tests live beside their code; each runs through CTest with the "unit" label.
+# bitgoeul_test(NAME road_test SOURCES x_test.cpp ... DEPENDS bitgoeul_road ... [SHARDS N])
+# Unit tests live beside their code; each runs through CTest with the "unit" label. SHARDS splits a long test
+# executable into N CTest tests (NAME_shard0..N-1, GoogleTest's sharding), so that `ctest -j` runs them side by side.
 function(bitgoeul_test)
-  cmake_parse_arguments(ARG "" "NAME" "SOURCES;DEPENDS" ${ARGN})
+  cmake_parse_arguments(ARG "" "NAME;SHARDS" "SOURCES;DEPENDS" ${ARGN})
   add_executable(${ARG_NAME} ${ARG_SOURCES})
   # The tests' own files are mostly GoogleTest macros: optimising them hardly speeds a test up but takes about
   # half of their compile time; the code under test keeps the build type's optimisation.
@@ -46,6 +47,16 @@ function(bitgoeul_test)
   target_compile_definitions(${ARG_NAME} PRIVATE
     BITGOEUL_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     BITGOEUL_SHARED_DATA_DIR="${PROJECT_SOURCE_DIR}/../shared/data")
-  add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME})
-  set_tests_properties(${ARG_NAME} PROPERTIES LABELS unit)
+  if(ARG_SHARDS)
+    math(EXPR last "${ARG_SHARDS} - 1")
+    foreach(shard RANGE ${last})
+      add_test(NAME ${ARG_NAME}_shard${shard} COMMAND ${ARG_NAME})
+      # COST: a sharded executable is a long one, so ctest starts its shards first.
+      set_tests_properties(${ARG_NAME}_shard${shard} PROPERTIES LABELS unit COST 1000
+        ENVIRONMENT "GTEST_TOTAL_SHARDS=${ARG_SHARDS};GTEST_SHARD_INDEX=${shard}")
+    endforeach()
+  else()
+    add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME})
+    set_tests_properties(${ARG_NAME} PROPERTIES LABELS unit)
+  endif()
 endfunction()
