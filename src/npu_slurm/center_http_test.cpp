@@ -29,8 +29,11 @@ constexpr const char* kScript = "#!/bin/bash\nsleep 600\n";
 
 class CenterHttpTest : public ::testing::Test, public testing::TestCenter {
  protected:
-  void SetUp() override {
-    Status started = start("npu_slurm_center_http", {.http = true});
+  void SetUp() override { start_with_tokens("npu_slurm_center_http", {.http = true}); }
+
+  // Starts the center and issues the operator's and two tenants' tokens.
+  void start_with_tokens(const std::string& name, const testing::TestCenterOptions& options) {
+    Status started = start(name, options);
     ASSERT_TRUE(started.is_ok()) << started.to_string();
     Result<std::string> op = issue_first_operator_token(*store, clock);
     ASSERT_TRUE(op.is_ok()) << op.status().to_string();
@@ -572,15 +575,7 @@ using Call = testing::GatedBackend::Call;
 
 class CenterHttpGatedTest : public CenterHttpTest {
  protected:
-  void SetUp() override {
-    Status started = start("npu_slurm_center_http_gated", {.http = true, .gated = true});
-    ASSERT_TRUE(started.is_ok()) << started.to_string();
-    Result<std::string> op = issue_first_operator_token(*store, clock);
-    ASSERT_TRUE(op.is_ok()) << op.status().to_string();
-    operator_ = *op;
-    univ_ = issue("univ-vision");
-    startup_ = issue("startup-speech");
-  }
+  void SetUp() override { start_with_tokens("npu_slurm_center_http_gated", {.http = true, .gated = true}); }
 
   // Opens the gate when it goes, before the futures declared ahead of it wait for their calls.
   struct OpenOnExit {

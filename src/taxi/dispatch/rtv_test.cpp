@@ -440,20 +440,27 @@ TEST(TripAssignment, WithRequestsThatMustBeServedCbcIsOptimalAndGreedyFeasible) 
   EXPECT_GT(repaired, 10);  // the repair was needed often enough to be tested
 }
 
-TEST(Rtv, GreedyFallBackKeepsEveryInvariantOnARandomCity) {
-  road::SyntheticGridOptions grid;
-  grid.rows = 20;
-  grid.cols = 20;
-  grid.seed = 9;
-  World world(road::make_synthetic_grid(grid));
+// A random city at its busiest, reassigning every round: requests move between vehicles, and every request a
+// vehicle was promised is served, whether CBC or the greedy fall-back (solver nodes 0) assigns.
+Scenario busy_city_scenario(uint32_t solver_nodes) {
   Scenario scenario;
   scenario.start_s = 7 * 3600;
   scenario.end_s = 8 * 3600;
   scenario.fleet.size = 8;
   scenario.fleet.capacity = 3;
   scenario.dispatch.policy = DispatchPolicy::kRtv;
-  scenario.dispatch.rtv_solver_nodes = 0;
+  scenario.dispatch.rtv_solver_nodes = solver_nodes;
   scenario.seed = 4;
+  return scenario;
+}
+
+TEST(Rtv, GreedyFallBackKeepsEveryInvariantOnARandomCity) {
+  road::SyntheticGridOptions grid;
+  grid.rows = 20;
+  grid.cols = 20;
+  grid.seed = 9;
+  World world(road::make_synthetic_grid(grid));
+  const Scenario scenario = busy_city_scenario(0);
   SyntheticDemandOptions demand;
   demand.total_trips = 3000;
   demand.seed = 12;
@@ -471,20 +478,6 @@ TEST(Rtv, GreedyFallBackKeepsEveryInvariantOnARandomCity) {
     EXPECT_LE(ride.pickup_s, ride.latest_pickup_s + 1e-6) << ride.request.id;
     EXPECT_LE(ride.dropoff_s - ride.pickup_s, ride.max_ride_s + 1e-6) << ride.request.id;
   }
-}
-
-// A random city at its busiest, reassigning every round: requests move between vehicles, and every request a
-// vehicle was promised is served, whether CBC or the greedy fall-back (solver nodes 0) assigns.
-Scenario busy_city_scenario(uint32_t solver_nodes) {
-  Scenario scenario;
-  scenario.start_s = 7 * 3600;
-  scenario.end_s = 8 * 3600;
-  scenario.fleet.size = 8;
-  scenario.fleet.capacity = 3;
-  scenario.dispatch.policy = DispatchPolicy::kRtv;
-  scenario.dispatch.rtv_solver_nodes = solver_nodes;
-  scenario.seed = 4;
-  return scenario;
 }
 
 std::vector<TripRequest> busy_city_demand(const road::RoadGraph& graph, uint64_t seed) {
